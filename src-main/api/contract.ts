@@ -1,0 +1,144 @@
+/**
+ * The single typed contract between the core and every client (Electron IPC, the loopback
+ * HTTP/WebSocket transport, the renderer). Adding a request is one line here plus one handler in
+ * handlers.ts; both transports and the renderer client are generic over these two interfaces.
+ * Everything that crosses is a plain JSON-able DTO.
+ */
+import type { ApiErrorCode } from './errors'
+
+export type ClipStatus = 'pending' | 'accepted' | 'rejected'
+export type DecisionAction = 'accept' | 'reject' | 'reset'
+export type ClipSortKey = 'id' | 'similarity' | 'aesthetic' | 'duration'
+
+export interface ProjectInfo {
+  name: string
+  path: string
+  schemaVersion: number
+  videos: number
+  clips: number
+  byStatus: Record<ClipStatus, number>
+  reviewer: string
+  /** Which transport served this answer: lets the UI say "browser mode" vs "desktop". */
+  transport: 'ipc' | 'http'
+}
+
+export interface ClipSummary {
+  id: number
+  videoId: number
+  sourceId: string
+  startS: number
+  endS: number
+  durationS: number
+  status: ClipStatus
+  caption: string | null
+  similarity: number | null
+  aesthetic: number | null
+  hasThumbnail: boolean
+  mediaMissing: boolean
+}
+
+export interface ClipDetail extends ClipSummary {
+  videoPath: string | null
+  videoDurationS: number | null
+  fps: number | null
+  width: number | null
+  height: number | null
+  history: ReviewEventDto[]
+}
+
+export interface ReviewEventDto {
+  id: number
+  kind: 'decision' | 'caption' | 'tag'
+  action: string
+  reason: string | null
+  reviewer: string
+  createdAt: string
+}
+
+export interface ClipListQuery {
+  status?: ClipStatus | 'all'
+  sort?: ClipSortKey
+  order?: 'asc' | 'desc'
+  limit?: number
+  /** Opaque keyset cursor from the previous page's `nextCursor`; never an offset. */
+  cursor?: string | null
+}
+
+export interface ClipPage {
+  items: ClipSummary[]
+  nextCursor: string | null
+}
+
+export interface DecideArgs {
+  clipId: number
+  action: DecisionAction
+  reason?: string | null
+}
+
+export interface SettingsDto {
+  reviewer: string
+}
+
+export interface JobProgressEvent {
+  jobId: number
+  name: string
+  done: number
+  total: number
+  etaSeconds: number | null
+}
+
+/** Requests: `'domain:verb': (args) => Promise<result>`. */
+export interface ApiContract {
+  'project:info': (args: Record<string, never>) => Promise<ProjectInfo>
+  'clips:list': (args: ClipListQuery) => Promise<ClipPage>
+  'clips:get': (args: { clipId: number }) => Promise<ClipDetail>
+  'clips:decide': (args: DecideArgs) => Promise<ClipSummary>
+  'settings:get': (args: Record<string, never>) => Promise<SettingsDto>
+  'settings:update': (args: Partial<SettingsDto>) => Promise<SettingsDto>
+}
+
+/** Push events from the core to every connected client. */
+export interface ApiEvents {
+  'clips:changed': { clipIds: number[] }
+  'settings:changed': SettingsDto
+  'jobs:progress': JobProgressEvent
+}
+
+export type ApiChannel = keyof ApiContract
+export type ApiEventName = keyof ApiEvents
+export type ApiArgs<K extends ApiChannel> = Parameters<ApiContract[K]>[0]
+export type ApiResult<K extends ApiChannel> = Awaited<ReturnType<ApiContract[K]>>
+
+/** What crosses a transport when a handler throws. */
+export interface ApiErrorDto {
+  code: ApiErrorCode
+  message: string
+}
+
+/** Compile-time proof that a list names every key of T exactly (no missing, no extra). */
+type ExactKeys<T, L extends readonly (keyof T)[]> =
+  Exclude<keyof T, L[number]> extends never ? L : { missing: Exclude<keyof T, L[number]> }
+
+function exactKeys<T>() {
+  return <const L extends readonly (keyof T)[]>(list: ExactKeys<T, L>): L => list as L
+}
+
+/** Runtime channel lists (the preload and the HTTP router check requests against them). */
+export const API_CHANNELS = exactKeys<ApiContract>()([
+  'project:info',
+  'clips:list',
+  'clips:get',
+  'clips:decide',
+  'settings:get',
+  'settings:update',
+])
+
+export const API_EVENTS = exactKeys<ApiEvents>()(['clips:changed', 'settings:changed', 'jobs:progress'])
+
+export function isApiChannel(name: unknown): name is ApiChannel {
+  return typeof name === 'string' && (API_CHANNELS as readonly string[]).includes(name)
+}
+
+export function isApiEvent(name: unknown): name is ApiEventName {
+  return typeof name === 'string' && (API_EVENTS as readonly string[]).includes(name)
+}

@@ -1,0 +1,45 @@
+import type { ProjectContext } from '../core/project-context'
+import { projectInfo } from '../services/project.service'
+import { decideClip, getClip, listClips } from '../services/review.service'
+import { getSettings, updateSettings } from '../services/settings.service'
+import { API_CHANNELS, type ApiArgs, type ApiChannel, type ApiResult, isApiChannel } from './contract'
+import { ApiError } from './errors'
+
+/** Per-call facts a handler may need; never the transport object itself. */
+export interface CallContext {
+  transport: 'ipc' | 'http'
+}
+
+export type Handlers = {
+  [K in ApiChannel]: (args: ApiArgs<K>, call: CallContext) => ApiResult<K> | Promise<ApiResult<K>>
+}
+
+function objectArgs(args: unknown): Record<string, unknown> {
+  if (args === undefined || args === null) return {}
+  if (typeof args !== 'object' || Array.isArray(args)) throw new ApiError('bad_request', 'arguments must be a JSON object')
+  return args as Record<string, unknown>
+}
+
+export function createHandlers(ctx: ProjectContext): Handlers {
+  return {
+    'project:info': (_args, call) => projectInfo(ctx, call.transport),
+    'clips:list': (args) => listClips(ctx, args),
+    'clips:get': (args) => getClip(ctx, args.clipId),
+    'clips:decide': (args) => decideClip(ctx, args),
+    'settings:get': () => getSettings(ctx),
+    'settings:update': (args) => updateSettings(ctx, args),
+  }
+}
+
+/** Startup check (Immich's "no missing handlers"): every contract key has a handler function. */
+export function assertHandlersComplete(handlers: Partial<Record<string, unknown>>): void {
+  const missing = API_CHANNELS.filter((c) => typeof handlers[c] !== 'function')
+  if (missing.length > 0) throw new Error(`API handlers missing for: ${missing.join(', ')}`)
+}
+
+/** The one entry point both transports call: validates the channel and the argument shape. */
+export async function dispatch(handlers: Handlers, channel: unknown, args: unknown, call: CallContext): Promise<unknown> {
+  if (!isApiChannel(channel)) throw new ApiError('bad_request', `unknown API channel "${String(channel)}"`)
+  const handler = handlers[channel] as (a: unknown, c: CallContext) => unknown
+  return await handler(objectArgs(args), call)
+}

@@ -1,0 +1,51 @@
+import { realpathSync } from 'node:fs'
+import { join, relative, isAbsolute } from 'node:path'
+import { ApiError } from '../api/errors'
+import type { ProjectContext } from './project-context'
+
+/** True when `child` (already real, absolute) lies inside `root` (real, absolute). */
+export function isInside(root: string, child: string): boolean {
+  const rel = relative(root, child)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
+
+function real(path: string): string | null {
+  try {
+    return realpathSync(path)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Media is addressed by id, never by a client-supplied path, and the resolved file must still
+ * lie inside a registered video root after symlinks are followed.
+ */
+export function resolveVideoFile(ctx: ProjectContext, videoId: number): string {
+  const video = ctx.repos.videos.get(videoId)
+  if (!video?.path) throw new ApiError('not_found', `video ${videoId} has no media file`)
+  const file = real(video.path)
+  if (!file) throw new ApiError('not_found', `media file is missing: ${video.path}`)
+  const roots = ctx.repos.videos.listRoots().map((r) => real(r.path)).filter((r): r is string => r !== null)
+  if (!roots.some((root) => isInside(root, file))) {
+    throw new ApiError('not_found', `video ${videoId} is outside the project's video roots`)
+  }
+  return file
+}
+
+export function resolveThumbnailFile(ctx: ProjectContext, clipId: number): string {
+  const clip = ctx.repos.clips.get(clipId)
+  if (!clip?.thumbnail) throw new ApiError('not_found', `clip ${clipId} has no thumbnail`)
+  const thumbs = real(join(ctx.dataDir, 'thumbs'))
+  const file = real(join(ctx.dataDir, 'thumbs', clip.thumbnail))
+  if (!thumbs || !file || !isInside(thumbs, file)) throw new ApiError('not_found', `thumbnail of clip ${clipId} is missing`)
+  return file
+}
+
+/** Parses `/video/<id>` or `/thumb/<clipId>` (the path after the media prefix) to a file. */
+export function resolveMediaPath(ctx: ProjectContext, path: string): string {
+  const m = /^\/?(video|thumb)\/(\d{1,15})$/.exec(path)
+  if (!m) throw new ApiError('not_found', `no media at ${path}`)
+  const id = Number(m[2])
+  return m[1] === 'video' ? resolveVideoFile(ctx, id) : resolveThumbnailFile(ctx, id)
+}

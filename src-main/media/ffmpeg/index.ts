@@ -1,0 +1,8 @@
+/**
+ * The media adapter: the only module that runs ffmpeg/ffprobe. fluent-ffmpeg is archived
+ * upstream, so every call goes through here and can be swapped for direct spawns in one place.
+ * ESLint forbids importing fluent-ffmpeg anywhere else.
+ */
+export { probeVideo, type VideoProbe } from './probe'
+export { writePoster } from './stills'
+export { renderSyntheticVideo, type SyntheticShot } from './synth'

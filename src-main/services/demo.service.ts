@@ -1,0 +1,59 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { openProject, type ProjectContext } from '../core/project-context'
+import { renderSyntheticVideo, type SyntheticShot } from '../media/ffmpeg'
+import { ingestPaths, type IngestReport } from './ingest.service'
+
+/**
+ * Sample footage made from ffmpeg's own test sources: works offline, carries no licence
+ * obligations, and has hard cuts at known times (listed per file) for the scene detector.
+ */
+export const DEMO_VIDEOS: { file: string; shots: SyntheticShot[] }[] = [
+  {
+    file: 'fractals-and-bars.mp4',
+    shots: [
+      { source: 'mandelbrot', seconds: 3 },
+      { source: 'smptehdbars', seconds: 2 },
+      { source: 'testsrc2', seconds: 3 },
+    ],
+  },
+  {
+    file: 'cellular-life.mp4',
+    shots: [
+      { source: 'life=mold=10:ratio=0.1:death_color=#C83232:life_color=#00ff00', seconds: 4 },
+      { source: 'cellauto=rule=110', seconds: 3 },
+    ],
+  },
+  {
+    file: 'gradients.mp4',
+    shots: [
+      { source: 'gradients=speed=0.05:c0=0x1f4e79:c1=0xf2c14e', seconds: 3 },
+      { source: 'gradients=speed=0.08:c0=0x8e3b46:c1=0x4ecdc4', seconds: 3 },
+    ],
+  },
+]
+
+export interface DemoResult {
+  ctx: ProjectContext
+  created: boolean
+  report: IngestReport | null
+}
+
+/** Creates (or reopens) the demo project at `path`, rendering and ingesting its samples. */
+export async function createDemoProject(path: string, onStep?: (msg: string) => void): Promise<DemoResult> {
+  const fresh = !existsSync(path)
+  const ctx = openProject(path, { create: true })
+  if (!fresh && ctx.repos.videos.count() > 0) return { ctx, created: false, report: null }
+  const samplesDir = join(ctx.dataDir, 'samples')
+  mkdirSync(samplesDir, { recursive: true })
+  for (const v of DEMO_VIDEOS) {
+    const out = join(samplesDir, v.file)
+    if (!existsSync(out)) {
+      onStep?.(`rendering sample ${v.file}`)
+      await renderSyntheticVideo(out, v.shots)
+    }
+  }
+  onStep?.('ingesting samples')
+  const report = await ingestPaths(ctx, [samplesDir])
+  return { ctx, created: true, report }
+}

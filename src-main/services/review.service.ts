@@ -1,0 +1,119 @@
+import type { ClipDetail, ClipListQuery, ClipPage, ClipSummary, DecideArgs, ClipStatus } from '../api/contract'
+import { ApiError } from '../api/errors'
+import type { ProjectContext } from '../core/project-context'
+import type { ClipRow, KeysetCursor } from '../db/repositories/clip.repository'
+import { getReviewer } from './settings.service'
+
+const MAX_PAGE = 500
+
+export function toClipSummary(r: ClipRow): ClipSummary {
+  return {
+    id: r.id,
+    videoId: r.video_id,
+    sourceId: r.source_id,
+    startS: r.start_s,
+    endS: r.end_s,
+    durationS: r.duration_s,
+    status: r.status,
+    caption: r.caption,
+    similarity: r.similarity,
+    aesthetic: r.aesthetic,
+    hasThumbnail: r.thumbnail !== null,
+    mediaMissing: r.video_path === null,
+  }
+}
+
+function encodeCursor(c: KeysetCursor): string {
+  return Buffer.from(JSON.stringify([c.phase === 'null' ? 0 : 1, c.value, c.id])).toString('base64url')
+}
+
+function decodeCursor(s: string): KeysetCursor {
+  try {
+    const [phase, value, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as [number, number | null, number]
+    if ((phase !== 0 && phase !== 1) || !Number.isInteger(id) || (value !== null && typeof value !== 'number')) throw new Error()
+    return { phase: phase === 0 ? 'null' : 'value', value, id }
+  } catch {
+    throw new ApiError('bad_request', 'invalid page cursor')
+  }
+}
+
+const STATUSES: readonly (ClipStatus | 'all')[] = ['all', 'pending', 'accepted', 'rejected']
+const SORTS = ['id', 'similarity', 'aesthetic', 'duration'] as const
+
+export function listClips(ctx: ProjectContext, q: ClipListQuery): ClipPage {
+  const status = q.status ?? 'all'
+  const sort = q.sort ?? 'id'
+  const order = q.order ?? 'asc'
+  if (!STATUSES.includes(status)) throw new ApiError('bad_request', `unknown status filter "${String(status)}"`)
+  if (!(SORTS as readonly string[]).includes(sort)) throw new ApiError('bad_request', `cannot sort by "${String(sort)}"`)
+  if (order !== 'asc' && order !== 'desc') throw new ApiError('bad_request', `order must be asc or desc`)
+  const limit = q.limit ?? 100
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ApiError('bad_request', `limit must be 1..${MAX_PAGE}`)
+  const { rows, next } = ctx.repos.clips.page({
+    status,
+    sort,
+    order,
+    limit,
+    after: q.cursor ? decodeCursor(q.cursor) : null,
+  })
+  return { items: rows.map(toClipSummary), nextCursor: next ? encodeCursor(next) : null }
+}
+
+function requireClip(ctx: ProjectContext, clipId: unknown): ClipRow {
+  if (!Number.isInteger(clipId)) throw new ApiError('bad_request', 'clipId must be an integer')
+  const row = ctx.repos.clips.get(clipId as number)
+  if (!row) throw new ApiError('not_found', `clip ${String(clipId)} does not exist`)
+  return row
+}
+
+export function getClip(ctx: ProjectContext, clipId: number): ClipDetail {
+  const row = requireClip(ctx, clipId)
+  const video = ctx.repos.videos.get(row.video_id)
+  return {
+    ...toClipSummary(row),
+    videoPath: row.video_path,
+    videoDurationS: video?.duration_s ?? null,
+    fps: video?.fps ?? null,
+    width: video?.width ?? null,
+    height: video?.height ?? null,
+    history: ctx.repos.events.listForClip(row.id).map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      action: e.action,
+      reason: e.reason,
+      reviewer: e.reviewer,
+      createdAt: e.created_at,
+    })),
+  }
+}
+
+const TARGET: Record<DecideArgs['action'], ClipStatus> = { accept: 'accepted', reject: 'rejected', reset: 'pending' }
+
+/**
+ * Accept/reject/reset one clip. The status change and its audit event commit in one
+ * transaction, so the UI only shows "saved" for a decision that is on disk with its history.
+ */
+export function decideClip(ctx: ProjectContext, args: DecideArgs): ClipSummary {
+  const target = TARGET[args.action]
+  if (!target) throw new ApiError('bad_request', `unknown action "${String(args.action)}"`)
+  if (args.reason != null && (typeof args.reason !== 'string' || args.reason.length > 500)) {
+    throw new ApiError('bad_request', 'reason must be a string of at most 500 characters')
+  }
+  const reviewer = getReviewer(ctx)
+  const updated = ctx.db.transaction(() => {
+    const before = requireClip(ctx, args.clipId)
+    ctx.repos.clips.setStatus(before.id, target)
+    ctx.repos.events.append({
+      clipId: before.id,
+      kind: 'decision',
+      action: args.action,
+      valueBefore: before.status,
+      valueAfter: target,
+      reason: args.reason ?? null,
+      reviewer,
+    })
+    return ctx.repos.clips.get(before.id)!
+  })()
+  ctx.bus.emit('clips:changed', { clipIds: [updated.id] })
+  return toClipSummary(updated)
+}

@@ -1,0 +1,29 @@
+import type { ApiChannel } from '../../src-main/api/contract'
+import { createHandlers, type Handlers } from '../../src-main/api/handlers'
+import type { ProjectContext } from '../../src-main/core/project-context'
+
+/** The project's real handlers, each wrapped to record that a transport reached it. */
+export function recordingHandlers(ctx: ProjectContext): { handlers: Handlers; calls: ApiChannel[] } {
+  const real = createHandlers(ctx)
+  const calls: ApiChannel[] = []
+  const handlers = Object.fromEntries(
+    Object.entries(real).map(([channel, fn]) => [
+      channel,
+      (args: unknown, call: unknown) => {
+        calls.push(channel as ApiChannel)
+        return (fn as (a: unknown, c: unknown) => unknown)(args, call)
+      },
+    ]),
+  ) as unknown as Handlers
+  return { handlers, calls }
+}
+
+/** Arguments that every channel accepts on a project with one clip (id 1). */
+export const SAMPLE_ARGS: Record<ApiChannel, unknown> = {
+  'project:info': {},
+  'clips:list': { limit: 10 },
+  'clips:get': { clipId: 1 },
+  'clips:decide': { clipId: 1, action: 'accept' },
+  'settings:get': {},
+  'settings:update': { reviewer: 'ana' },
+}

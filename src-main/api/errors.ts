@@ -6,6 +6,7 @@ export type ApiErrorCode =
   | 'bad_request'
   | 'not_found'
   | 'conflict'
+  | 'too_large'
   | 'not_a_project'
   | 'schema_too_new'
   | 'unavailable'

@@ -45,21 +45,25 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text)
 }
 
-const STATUS_FOR: Record<string, number> = { bad_request: 400, not_found: 404, conflict: 409, unavailable: 503 }
+const STATUS_FOR: Record<string, number> = { bad_request: 400, not_found: 404, conflict: 409, too_large: 413, unavailable: 503 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0)
-    if (declared > limit) return reject(new ApiError('bad_request', `request body over ${limit} bytes`))
+    const tooLarge = () => new ApiError('too_large', `request body over ${limit} bytes`)
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      req.resume() // discard the body so the answer can still be read by the client
+      return reject(tooLarge())
+    }
     const chunks: Buffer[] = []
     let size = 0
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length
-      if (size > limit) {
-        reject(new ApiError('bad_request', `request body over ${limit} bytes`))
-        req.destroy()
-      } else chunks.push(c)
-    })
+      if (size <= limit) return void chunks.push(c)
+      req.off('data', onData)
+      req.resume()
+      reject(tooLarge())
+    }
+    req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })

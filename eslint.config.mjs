@@ -72,7 +72,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**', 'scripts/**/*.mjs', '*.mjs'],
+    files: ['bin/vicurate', 'scripts/**/*.mjs', '*.mjs'],
     languageOptions: { globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

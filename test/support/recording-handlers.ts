@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import type { ApiChannel } from '../../src-main/api/contract'
 import { createHandlers, type Handlers } from '../../src-main/api/handlers'
 import type { ProjectContext } from '../../src-main/core/project-context'
@@ -25,5 +26,15 @@ export const SAMPLE_ARGS: Record<ApiChannel, unknown> = {
   'clips:get': { clipId: 1 },
   'clips:decide': { clipId: 1, action: 'accept' },
   'settings:get': {},
+  'settings:update': { reviewer: 'ana' },
+}
+
+/** What each channel's answer to SAMPLE_ARGS must contain: proves the right handler ran. */
+export const SAMPLE_RESULTS: Record<ApiChannel, unknown> = {
+  'project:info': { clips: 1, videos: 1 },
+  'clips:list': { items: [{ id: 1 }], nextCursor: null },
+  'clips:get': { id: 1, history: [] },
+  'clips:decide': { id: 1, status: 'accepted' },
+  'settings:get': { reviewer: expect.any(String) },
   'settings:update': { reviewer: 'ana' },
 }

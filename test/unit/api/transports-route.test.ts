@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { API_CHANNELS } from '../../../src-main/api/contract'
 import { startServer } from '../../../src-main/server/http-server'
-import { recordingHandlers, SAMPLE_ARGS } from '../../support/recording-handlers'
+import { recordingHandlers, SAMPLE_ARGS, SAMPLE_RESULTS } from '../../support/recording-handlers'
 import { seedClips, tempProject } from '../../support/temp-project'
 
 // A stand-in for Electron's ipcMain: it keeps the registered handlers so the test can invoke
@@ -33,8 +33,8 @@ describe('both transports route every contract channel to its handler', () => {
         headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
         body: JSON.stringify(SAMPLE_ARGS[channel]),
       })
-      const body = (await res.json()) as { ok: boolean }
-      expect({ channel, status: res.status, ok: body.ok }).toEqual({ channel, status: 200, ok: true })
+      const body = (await res.json()) as { ok: boolean; result: unknown }
+      expect({ channel, status: res.status, body }).toMatchObject({ channel, status: 200, body: { ok: true, result: SAMPLE_RESULTS[channel] } })
     }
     expect(calls).toEqual([...API_CHANNELS])
   })
@@ -51,7 +51,8 @@ describe('both transports route every contract channel to its handler', () => {
     expect([...ipc.handlers.keys()].sort()).toEqual(API_CHANNELS.map((c) => `api:${c}`).sort())
     const sender = { sender: { id: 7 }, senderFrame: mainFrame }
     for (const channel of API_CHANNELS) {
-      await expect(ipc.handlers.get(`api:${channel}`)!(sender, SAMPLE_ARGS[channel])).resolves.toMatchObject({ ok: true })
+      const answer = await ipc.handlers.get(`api:${channel}`)!(sender, SAMPLE_ARGS[channel])
+      expect({ channel, answer }).toMatchObject({ channel, answer: { ok: true, result: SAMPLE_RESULTS[channel] } })
     }
     expect(calls).toEqual([...API_CHANNELS])
     // A handler error crosses as {code, message}; a foreign frame is refused.

@@ -7,13 +7,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: resolve(__dirname, 'src-main/electron/main.ts') },
+      // The job worker is its own entry: worker threads load it from a file beside index.js.
+      lib: { entry: { index: resolve(__dirname, 'src-main/electron/main.ts'), 'job-worker': resolve(__dirname, 'src-main/jobs/job-worker.ts') } },
     },
   },
   preload: {
     build: {
       outDir: 'out/preload',
-      lib: { entry: resolve(__dirname, 'src-main/electron/preload.ts') },
+      lib: { entry: { index: resolve(__dirname, 'src-main/electron/preload.ts') } },
     },
   },
   renderer: {

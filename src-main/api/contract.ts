@@ -82,9 +82,32 @@ export interface SettingsDto {
 export interface JobProgressEvent {
   jobId: number
   name: string
+  status: 'running' | 'done' | 'failed' | 'cancelled'
   done: number
   total: number
+  /** What done/total count; the rate is per second of that unit (frames/s, clips/s). */
+  unit: 'videos' | 'clips' | 'frames'
+  rate: number | null
   etaSeconds: number | null
+  detail?: string
+}
+
+/**
+ * Long work, as typed requests: the name picks exactly one job handler (src-main/jobs), the data
+ * is what it needs. Stored on the job row, so a killed run resumes with the same request.
+ */
+export type JobRequest = { name: 'ingest'; data: { paths: string[]; recursive: boolean } }
+export type JobName = JobRequest['name']
+
+export interface JobDto {
+  id: number
+  name: string
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
+  done: number
+  total: number
+  error: string | null
+  createdAt: string
+  finishedAt: string | null
 }
 
 /** Requests: `'domain:verb': (args) => Promise<result>`. */
@@ -95,6 +118,10 @@ export interface ApiContract {
   'clips:decide': (args: DecideArgs) => Promise<ClipSummary>
   'settings:get': (args: Record<string, never>) => Promise<SettingsDto>
   'settings:update': (args: Partial<SettingsDto>) => Promise<SettingsDto>
+  /** Starts a job in a worker thread; progress arrives as `jobs:progress` events. */
+  'jobs:start': (args: { request: JobRequest }) => Promise<{ jobId: number }>
+  'jobs:cancel': (args: { jobId: number }) => Promise<{ cancelled: boolean }>
+  'jobs:list': (args: { limit?: number }) => Promise<JobDto[]>
 }
 
 /** Push events from the core to every connected client. */
@@ -131,6 +158,9 @@ export const API_CHANNELS = exactKeys<ApiContract>()([
   'clips:decide',
   'settings:get',
   'settings:update',
+  'jobs:start',
+  'jobs:cancel',
+  'jobs:list',
 ])
 
 export const API_EVENTS = exactKeys<ApiEvents>()(['clips:changed', 'settings:changed', 'jobs:progress'])

@@ -1,4 +1,5 @@
 import type { ProjectContext } from '../core/project-context'
+import { JobHost } from '../jobs/job-host'
 import { projectInfo } from '../services/project.service'
 import { decideClip, getClip, listClips } from '../services/review.service'
 import { getSettings, updateSettings } from '../services/settings.service'
@@ -20,7 +21,17 @@ function objectArgs(args: unknown): Record<string, unknown> {
   return args as Record<string, unknown>
 }
 
-export function createHandlers(ctx: ProjectContext): Handlers {
+function jobRequest(args: { request?: unknown }) {
+  const r = args.request as { name?: unknown; data?: { paths?: unknown; recursive?: unknown } } | undefined
+  if (r?.name !== 'ingest') throw new ApiError('bad_request', `unknown job "${String(r?.name)}"`)
+  const paths = r.data?.paths
+  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p.length > 0)) {
+    throw new ApiError('bad_request', 'ingest needs data.paths: a non-empty list of file or folder paths')
+  }
+  return { name: 'ingest' as const, data: { paths: paths as string[], recursive: r.data?.recursive === true } }
+}
+
+export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(ctx)): Handlers {
   return {
     'project:info': (_args, call) => projectInfo(ctx, call.transport),
     'clips:list': (args) => listClips(ctx, args),
@@ -28,6 +39,9 @@ export function createHandlers(ctx: ProjectContext): Handlers {
     'clips:decide': (args) => decideClip(ctx, args),
     'settings:get': () => getSettings(ctx),
     'settings:update': (args) => updateSettings(ctx, args),
+    'jobs:start': (args) => ({ jobId: jobs.start(jobRequest(args)) }),
+    'jobs:cancel': (args) => ({ cancelled: jobs.cancel(args.jobId) }),
+    'jobs:list': (args) => jobs.list(args.limit),
   }
 }
 

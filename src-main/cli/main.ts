@@ -6,6 +6,7 @@ import { registerInit } from './commands/init.command'
 import { registerServe } from './commands/serve.command'
 import { registerIngest } from './commands/ingest.command'
 import { registerPlanned } from './commands/planned.command'
+import { registerScenes } from './commands/scenes.command'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride()
   registerInit(program)
   registerIngest(program)
+  registerScenes(program)
   registerServe(program)
   registerDemo(program)
   registerPlanned(program)

@@ -33,19 +33,29 @@ export function resolveVideoFile(ctx: ProjectContext, videoId: number): string {
   return file
 }
 
-export function resolveThumbnailFile(ctx: ProjectContext, clipId: number): string {
-  const clip = ctx.repos.clips.get(clipId)
-  if (!clip?.thumbnail) throw new ApiError('not_found', `clip ${clipId} has no thumbnail`)
-  const thumbs = real(join(ctx.dataDir, 'thumbs'))
-  const file = real(join(ctx.dataDir, 'thumbs', clip.thumbnail))
-  if (!thumbs || !file || !isInside(thumbs, file)) throw new ApiError('not_found', `thumbnail of clip ${clipId} is missing`)
+function resolveDataFile(ctx: ProjectContext, relPath: string | null, what: string): string {
+  const data = real(ctx.dataDir)
+  const file = relPath ? real(join(ctx.dataDir, relPath)) : null
+  if (!data || !file || !isInside(data, file)) throw new ApiError('not_found', `${what} is missing`)
   return file
 }
 
-/** Parses `/video/<id>` or `/thumb/<clipId>` (the path after the media prefix) to a file. */
+/** Poster: a cached frame under the project's data folder (path stored relative to it). */
+export function resolveThumbnailFile(ctx: ProjectContext, clipId: number): string {
+  const clip = ctx.repos.clips.get(clipId)
+  if (!clip) throw new ApiError('not_found', `clip ${clipId} does not exist`)
+  return resolveDataFile(ctx, clip.thumbnail, `thumbnail of clip ${clipId}`)
+}
+
+export function resolveSpriteFile(ctx: ProjectContext, clipId: number): string {
+  return resolveDataFile(ctx, join('sprites', `${clipId}.jpg`), `scrub sprite of clip ${clipId}`)
+}
+
+/** Parses `/video/<id>`, `/thumb/<clipId>` or `/sprite/<clipId>` (the path after the media prefix) to a file. */
 export function resolveMediaPath(ctx: ProjectContext, path: string): string {
-  const m = /^\/?(video|thumb)\/(\d{1,15})$/.exec(path)
+  const m = /^\/?(video|thumb|sprite)\/(\d{1,15})$/.exec(path)
   if (!m) throw new ApiError('not_found', `no media at ${path}`)
   const id = Number(m[2])
-  return m[1] === 'video' ? resolveVideoFile(ctx, id) : resolveThumbnailFile(ctx, id)
+  if (m[1] === 'video') return resolveVideoFile(ctx, id)
+  return m[1] === 'thumb' ? resolveThumbnailFile(ctx, id) : resolveSpriteFile(ctx, id)
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { openProjectDb, type Db } from '../db/connection'
 import { createClipRepository } from '../db/repositories/clip.repository'
+import { createJobRepository } from '../db/repositories/job.repository'
 import { createReviewEventRepository } from '../db/repositories/review-event.repository'
 import { createSettingsRepository } from '../db/repositories/settings.repository'
 import { createVideoRepository } from '../db/repositories/video.repository'
@@ -19,6 +20,7 @@ export interface ProjectContext {
     clips: ReturnType<typeof createClipRepository>
     events: ReturnType<typeof createReviewEventRepository>
     settings: ReturnType<typeof createSettingsRepository>
+    jobs: ReturnType<typeof createJobRepository>
   }
   bus: EventBus
   close(): void
@@ -43,6 +45,7 @@ export function openProject(path: string, opts: { create?: boolean } = {}): Proj
       clips: createClipRepository(db),
       events: createReviewEventRepository(db),
       settings: createSettingsRepository(db),
+      jobs: createJobRepository(db),
     },
     bus: new EventBus(),
     close: () => db.close(),

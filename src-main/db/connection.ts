@@ -29,20 +29,25 @@ export function inspectProjectFile(path: string): { version: number } {
   if (header.length < 100 || header.subarray(0, 16).toString('latin1') !== 'SQLite format 3\0') {
     throw new ApiError('not_a_project', `${path} is not a vicurate project: not an SQLite database`)
   }
-  const appId = header.readUInt32BE(68)
-  const version = header.readUInt32BE(60)
+  // Read the ids through SQLite, not from the header bytes: in WAL mode the newest values may
+  // still sit in the -wal file. A read-only connection changes nothing in the file.
+  const probe = new Database(path, { readonly: true, fileMustExist: true })
+  let appId: number
+  let version: number
+  let tables: number
+  try {
+    appId = probe.pragma('application_id', { simple: true }) as number
+    version = probe.pragma('user_version', { simple: true }) as number
+    tables = (probe.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n
+  } finally {
+    probe.close()
+  }
   if (appId !== APPLICATION_ID) {
-    const probe = new Database(path, { readonly: true, fileMustExist: true })
-    try {
-      const tables = probe.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }
-      if (tables.n > 0) {
-        throw new ApiError(
-          'not_a_project',
-          `${path} is not a vicurate project: it is another application's SQLite database (application_id ${appId})`,
-        )
-      }
-    } finally {
-      probe.close()
+    if (tables > 0) {
+      throw new ApiError(
+        'not_a_project',
+        `${path} is not a vicurate project: it is another application's SQLite database (application_id ${appId})`,
+      )
     }
     return { version: 0 }
   }
@@ -74,8 +79,9 @@ export function openProjectDb(path: string, opts: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 5000')
     db.pragma('synchronous = NORMAL')
     if (!opts.readonly) {
-      db.pragma(`application_id = ${APPLICATION_ID}`)
-      migrate(db, loadMigrations())
+      if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`)
+      // Checkpoint after schema changes so the file header alone identifies the project.
+      if (migrate(db, loadMigrations()).length > 0) db.pragma('wal_checkpoint(TRUNCATE)')
     }
     return db
   } catch (err) {

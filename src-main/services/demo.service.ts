@@ -21,7 +21,7 @@ export const DEMO_VIDEOS: { file: string; shots: SyntheticShot[] }[] = [
     file: 'cellular-life.mp4',
     shots: [
       { source: 'life=mold=10:ratio=0.1:death_color=#C83232:life_color=#00ff00', seconds: 4 },
-      { source: 'cellauto=rule=110', seconds: 3 },
+      { source: 'rgbtestsrc', seconds: 3 },
     ],
   },
   {

@@ -18,7 +18,7 @@ test('a curator opens the demo project, plays a clip, accepts it, and the decisi
   const clipId = Number(label.replace('Clip ', ''))
   await review.select(clipId)
   await expect(first.locator('img')).toHaveJSProperty('complete', true)
-  expect(await first.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
+  expect(await first.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0)
 
   // Plays the real file through the media route (byte ranges) and advances.
   await page.getByRole('button', { name: 'Play', exact: true }).click()

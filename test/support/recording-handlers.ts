@@ -27,6 +27,10 @@ export const SAMPLE_ARGS: Record<ApiChannel, unknown> = {
   'clips:decide': { clipId: 1, action: 'accept' },
   'settings:get': {},
   'settings:update': { reviewer: 'ana' },
+  // A job that fails fast (no such file): the worker starts, reports, and exits.
+  'jobs:start': { request: { name: 'ingest', data: { paths: ['/nonexistent/clip.mp4'], recursive: false } } },
+  'jobs:cancel': { jobId: 424242 },
+  'jobs:list': {},
 }
 
 /** What each channel's answer to SAMPLE_ARGS must contain: proves the right handler ran. */
@@ -37,4 +41,16 @@ export const SAMPLE_RESULTS: Record<ApiChannel, unknown> = {
   'clips:decide': { id: 1, status: 'accepted' },
   'settings:get': { reviewer: expect.any(String) },
   'settings:update': { reviewer: 'ana' },
+  'jobs:start': { jobId: expect.any(Number) },
+  'jobs:cancel': { cancelled: false },
+  'jobs:list': [{ name: 'ingest' }],
+}
+
+/** Waits until no job of the project is queued or running (workers have finished). */
+export async function jobsSettled(ctx: ProjectContext, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (ctx.repos.jobs.unfinished().length > 0) {
+    if (Date.now() > until) throw new Error('jobs did not finish in time')
+    await new Promise((r) => setTimeout(r, 50))
+  }
 }

@@ -6,7 +6,6 @@ import { CliFailure } from '../cli-errors'
  * CLI, and they say plainly that they are unavailable (exit 1) instead of printing pretend output.
  */
 const PLANNED: { name: string; args: string; summary: string; issue: string }[] = [
-  { name: 'scenes', args: '<video>', summary: 'detect scene cuts in one video (content/adaptive detectors)', issue: 'the media pipeline' },
   { name: 'run', args: '<project>', summary: 'run pipeline stages (similarity, aesthetic, caption) as resumable jobs', issue: 'scoring and captioning' },
   { name: 'import', args: '<project> <file>', summary: 'import InternVid-style annotation JSONL', issue: 'datasets in and out' },
   { name: 'export', args: '<project> <out>', summary: 'export a curated subset as InternVid JSONL with a manifest', issue: 'datasets in and out' },

@@ -14,6 +14,7 @@ export interface VideoRow {
   height: number | null
   codec: string | null
   has_audio: number
+  probe_json: string | null
   status: 'ok' | 'failed' | 'missing'
   error: string | null
 }

@@ -6,3 +6,4 @@
 export { probeVideo, type VideoProbe } from './probe'
 export { writePoster } from './stills'
 export { renderSyntheticVideo, type SyntheticShot } from './synth'
+export { readFrames, checkVideoFile, type DecodedFrame, type FrameProgress, type FrameStreamInfo, type ReadFramesOptions, type ReadFramesSummary, type ScaleFlags } from './frames'

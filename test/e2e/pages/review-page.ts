@@ -34,6 +34,6 @@ export class ReviewPage {
 
   /** Current playback position of the player's <video>. */
   currentTime(): Promise<number> {
-    return this.player.evaluate((v: HTMLVideoElement) => v.currentTime)
+    return this.player.evaluate((v) => (v as unknown as { currentTime: number }).currentTime)
   }
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { API_CHANNELS } from '../../../src-main/api/contract'
 import { startServer } from '../../../src-main/server/http-server'
-import { recordingHandlers, SAMPLE_ARGS, SAMPLE_RESULTS } from '../../support/recording-handlers'
+import { jobsSettled, recordingHandlers, SAMPLE_ARGS, SAMPLE_RESULTS } from '../../support/recording-handlers'
 import { seedClips, tempProject } from '../../support/temp-project'
 
 // A stand-in for Electron's ipcMain: it keeps the registered handlers so the test can invoke
@@ -37,6 +37,7 @@ describe('both transports route every contract channel to its handler', () => {
       expect({ channel, status: res.status, body }).toMatchObject({ channel, status: 200, body: { ok: true, result: SAMPLE_RESULTS[channel] } })
     }
     expect(calls).toEqual([...API_CHANNELS])
+    await jobsSettled(p.ctx)
   })
 
   it('IPC: the Electron adapter registers api:<channel> for every channel and answers envelopes', async () => {
@@ -55,6 +56,7 @@ describe('both transports route every contract channel to its handler', () => {
       expect({ channel, answer }).toMatchObject({ channel, answer: { ok: true, result: SAMPLE_RESULTS[channel] } })
     }
     expect(calls).toEqual([...API_CHANNELS])
+    await jobsSettled(p.ctx)
     // A handler error crosses as {code, message}; a foreign frame is refused.
     await expect(ipc.handlers.get('api:clips:get')!(sender, { clipId: 99 })).resolves.toEqual({
       ok: false,

@@ -1,0 +1,15 @@
+import { ingestPaths } from '../services/ingest.service'
+import type { JobHandlers } from './job-types'
+
+/** One handler per job name; the mapped type makes a missing handler a compile error. */
+export const jobHandlers: JobHandlers = {
+  async ingest(data, job) {
+    const report = await ingestPaths(job.ctx, data.paths, {
+      recursive: data.recursive,
+      signal: job.signal,
+      onProgress: (p) => job.progress({ done: p.framesDone, total: p.framesTotal, unit: 'frames', detail: `${p.phase}: ${p.path}` }),
+    })
+    const nothing = report.videos_ok + report.videos_skipped === 0 && report.videos_failed.length > 0
+    return { outcome: nothing ? 'failed' : 'done', report }
+  },
+}

@@ -1,0 +1,35 @@
+import type { ProjectContext } from '../core/project-context'
+import type { IngestReport } from '../services/ingest.service'
+
+import type { JobName, JobRequest } from '../api/contract'
+
+/** Every kind of long work is one typed request, declared in the API contract (Immich's JobOf<Name>). */
+export type { JobName, JobRequest }
+export type JobData<N extends JobName> = Extract<JobRequest, { name: N }>['data']
+
+export type JobOutcome = 'done' | 'skipped' | 'failed'
+
+export interface JobProgress {
+  done: number
+  total: number
+  /** What `done`/`total` count, shown with the rate ("frames/s", "clips/s"). */
+  unit: 'videos' | 'clips' | 'frames'
+  detail?: string
+}
+
+export interface JobContext {
+  ctx: ProjectContext
+  jobId: number
+  signal: AbortSignal
+  progress(p: JobProgress): void
+}
+
+/** What each job hands back to its caller besides the outcome (e.g. the CLI's JSON report). */
+export interface JobReports {
+  ingest: IngestReport
+}
+
+/** A handler records per-item failures in its step rows; it returns the outcome and a report. */
+export type JobHandler<N extends JobName> = (data: JobData<N>, job: JobContext) => Promise<{ outcome: JobOutcome; report: JobReports[N] }>
+
+export type JobHandlers = { [N in JobName]: JobHandler<N> }

@@ -15,7 +15,8 @@ function parseThreshold(text: string | undefined, detector: DetectorKind): numbe
   const t = Number(text)
   const max = detector === 'content' ? 255 : Number.POSITIVE_INFINITY
   if (text.trim() === '' || !Number.isFinite(t) || t <= 0 || t > max) {
-    throw new UsageError(`--threshold must be a number in (0, ${detector === 'content' ? 255 : '∞'}) for the ${detector} detector (got "${text}")`)
+    const range = detector === 'content' ? '(0, 255]' : '> 0'
+    throw new UsageError(`--threshold must be a number ${detector === 'content' ? 'in ' : ''}${range} for the ${detector} detector (got "${text}")`)
   }
   return t
 }

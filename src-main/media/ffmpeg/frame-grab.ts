@@ -20,6 +20,8 @@ export interface GrabbedFrame {
 
 /** At most this many wanted instants per ffmpeg run: the select expression is evaluated per frame. */
 const GROUP = 64
+/** Groups starting later than this seek to their start (a keyframe) instead of decoding from 0. */
+const SEEK_MIN_S = 30
 
 function selectExpr(times: number[]): string {
   // The first frame at or after each instant: t >= T and the previous frame was before T.
@@ -74,7 +76,10 @@ export async function grabFrames(videoPath: string, modelTimes: number[], sprite
       maps.push('-map', '[s]', '-fps_mode', 'passthrough', '-enc_time_base', '-1', '-frame_pts', '1', '-q:v', '5', join(scratch, 's_%d.jpg'))
     }
     try {
-      await run(['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-ss', from.toFixed(3), '-to', to.toFixed(3), '-copyts', '-i', videoPath, '-an', '-sn', '-dn', '-filter_complex', graph.join(';'), ...maps], opts.signal)
+      // Input seeking lands on a keyframe and decodes forward; some open-GOP files decode the first
+      // frames after a seek with artefacts, so near the start we simply decode from the beginning.
+      const seek = from > SEEK_MIN_S ? ['-ss', from.toFixed(3)] : []
+      await run(['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...seek, '-to', to.toFixed(3), '-copyts', '-i', videoPath, '-an', '-sn', '-dn', '-filter_complex', graph.join(';'), ...maps], opts.signal)
       for (const f of readdirSync(scratch)) renameSync(join(scratch, f), join(outDir, f))
     } catch (err) {
       rmSync(scratch, { recursive: true, force: true })

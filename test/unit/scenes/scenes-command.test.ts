@@ -117,4 +117,9 @@ describe('vicurate scenes', () => {
     expect(r.stdout).toBe('')
     expect(r.stderr).not.toBe('')
   })
+
+  it('names the allowed range when a threshold is refused', async () => {
+    expect((await scenes(asset('flower.mp4'), '--threshold', '300')).stderr).toContain('--threshold must be a number in (0, 255] for the content detector (got "300")')
+    expect((await scenes(asset('flower.mp4'), '--detector', 'adaptive', '--threshold', '0')).stderr).toContain('--threshold must be a number > 0 for the adaptive detector')
+  })
 })

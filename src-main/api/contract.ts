@@ -96,7 +96,10 @@ export interface JobProgressEvent {
  * Long work, as typed requests: the name picks exactly one job handler (src-main/jobs), the data
  * is what it needs. Stored on the job row, so a killed run resumes with the same request.
  */
-export type JobRequest = { name: 'ingest'; data: { paths: string[]; recursive: boolean } }
+export type JobRequest =
+  | { name: 'ingest'; data: { paths: string[]; recursive: boolean } }
+  | { name: 'similarity'; data: Record<string, never> }
+  | { name: 'aesthetic'; data: Record<string, never> }
 export type JobName = JobRequest['name']
 
 export interface JobDto {
@@ -122,6 +125,10 @@ export interface ApiContract {
   'jobs:start': (args: { request: JobRequest }) => Promise<{ jobId: number }>
   'jobs:cancel': (args: { jobId: number }) => Promise<{ cancelled: boolean }>
   'jobs:list': (args: { limit?: number }) => Promise<JobDto[]>
+  /** ViCLIP similarity of a caption being edited, against the clip's stored video embedding. */
+  'clips:rescore': (args: { clipId: number; caption: string }) => Promise<{ similarity: number; modelId: string; modelRevision: string }>
+  /** Text → clips by cosine over stored video embeddings, optionally within a status. */
+  'search:semantic': (args: { text: string; limit?: number; status?: ClipStatus | 'all' }) => Promise<{ items: (ClipSummary & { score: number })[] }>
 }
 
 /** Push events from the core to every connected client. */
@@ -161,6 +168,8 @@ export const API_CHANNELS = exactKeys<ApiContract>()([
   'jobs:start',
   'jobs:cancel',
   'jobs:list',
+  'clips:rescore',
+  'search:semantic',
 ])
 
 export const API_EVENTS = exactKeys<ApiEvents>()(['clips:changed', 'settings:changed', 'jobs:progress'])

@@ -1,9 +1,11 @@
 import type { ProjectContext } from '../core/project-context'
 import { JobHost } from '../jobs/job-host'
 import { projectInfo } from '../services/project.service'
-import { decideClip, getClip, listClips } from '../services/review.service'
+import { decideClip, getClip, listClips, toClipSummary } from '../services/review.service'
+import { defaultScoringDeps } from '../services/scoring/default-deps'
+import { TextScorer } from '../services/scoring/rescore.service'
 import { getSettings, updateSettings } from '../services/settings.service'
-import { API_CHANNELS, type ApiArgs, type ApiChannel, type ApiResult, isApiChannel } from './contract'
+import { API_CHANNELS, type ApiArgs, type ApiChannel, type ApiResult, isApiChannel, type JobRequest } from './contract'
 import { ApiError } from './errors'
 
 /** Per-call facts a handler may need; never the transport object itself. */
@@ -21,17 +23,18 @@ function objectArgs(args: unknown): Record<string, unknown> {
   return args as Record<string, unknown>
 }
 
-function jobRequest(args: { request?: unknown }) {
+function jobRequest(args: { request?: unknown }): JobRequest {
   const r = args.request as { name?: unknown; data?: { paths?: unknown; recursive?: unknown } } | undefined
-  if (r?.name !== 'ingest') throw new ApiError('bad_request', `unknown job "${String(r?.name)}"`)
+  if (r?.name === 'similarity' || r?.name === 'aesthetic') return { name: r.name, data: {} }
+  if (r?.name !== 'ingest') throw new ApiError('bad_request', `unknown job "${String(r?.name)}" (ingest, similarity, aesthetic)`)
   const paths = r.data?.paths
   if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p.length > 0)) {
     throw new ApiError('bad_request', 'ingest needs data.paths: a non-empty list of file or folder paths')
   }
-  return { name: 'ingest' as const, data: { paths: paths as string[], recursive: r.data?.recursive === true } }
+  return { name: 'ingest', data: { paths: paths as string[], recursive: r.data?.recursive === true } }
 }
 
-export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(ctx)): Handlers {
+export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(ctx), text = new TextScorer(ctx, defaultScoringDeps)): Handlers {
   return {
     'project:info': (_args, call) => projectInfo(ctx, call.transport),
     'clips:list': (args) => listClips(ctx, args),
@@ -42,6 +45,15 @@ export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(
     'jobs:start': (args) => ({ jobId: jobs.start(jobRequest(args)) }),
     'jobs:cancel': (args) => ({ cancelled: jobs.cancel(args.jobId) }),
     'jobs:list': (args) => jobs.list(args.limit),
+    'clips:rescore': (args) => text.rescore(args.clipId, args.caption),
+    'search:semantic': async (args) => {
+      const limit = args.limit ?? 50
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new ApiError('bad_request', 'limit must be 1..500')
+      const status = args.status ?? 'all'
+      const allowed = status === 'all' ? null : new Set(ctx.db.prepare('SELECT id FROM clips WHERE status = ?').pluck().all(status) as number[])
+      const hits = await text.search(args.text, limit, allowed ? (id) => allowed.has(id) : undefined)
+      return { items: hits.map((h) => ({ ...toClipSummary(ctx.repos.clips.get(h.clipId)!), score: h.score })) }
+    },
   }
 }
 

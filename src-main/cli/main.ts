@@ -7,6 +7,8 @@ import { registerServe } from './commands/serve.command'
 import { registerIngest } from './commands/ingest.command'
 import { registerPlanned } from './commands/planned.command'
 import { registerScenes } from './commands/scenes.command'
+import { registerRun } from './commands/run.command'
+import { registerModels } from './commands/models.command'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
   registerInit(program)
   registerIngest(program)
   registerScenes(program)
+  registerRun(program)
+  registerModels(program)
   registerServe(program)
   registerDemo(program)
   registerPlanned(program)

@@ -4,6 +4,7 @@ import { openProjectDb, type Db } from '../db/connection'
 import { createClipRepository } from '../db/repositories/clip.repository'
 import { createJobRepository } from '../db/repositories/job.repository'
 import { createReviewEventRepository } from '../db/repositories/review-event.repository'
+import { createScoreRepository } from '../db/repositories/score.repository'
 import { createSettingsRepository } from '../db/repositories/settings.repository'
 import { createVideoRepository } from '../db/repositories/video.repository'
 import { EventBus } from './event-bus'
@@ -21,6 +22,7 @@ export interface ProjectContext {
     events: ReturnType<typeof createReviewEventRepository>
     settings: ReturnType<typeof createSettingsRepository>
     jobs: ReturnType<typeof createJobRepository>
+    scores: ReturnType<typeof createScoreRepository>
   }
   bus: EventBus
   close(): void
@@ -46,6 +48,7 @@ export function openProject(path: string, opts: { create?: boolean } = {}): Proj
       events: createReviewEventRepository(db),
       settings: createSettingsRepository(db),
       jobs: createJobRepository(db),
+      scores: createScoreRepository(db),
     },
     bus: new EventBus(),
     close: () => db.close(),

@@ -1,4 +1,6 @@
 import { ingestPaths } from '../services/ingest.service'
+import { runAestheticStage } from '../services/scoring/aesthetic.stage'
+import { runSimilarityStage } from '../services/scoring/similarity.stage'
 import type { JobHandlers } from './job-types'
 
 /** One handler per job name; the mapped type makes a missing handler a compile error. */
@@ -11,5 +13,13 @@ export const jobHandlers: JobHandlers = {
     })
     const nothing = report.videos_ok + report.videos_skipped === 0 && report.videos_failed.length > 0
     return { outcome: nothing ? 'failed' : 'done', report }
+  },
+  async similarity(_data, job) {
+    const report = await runSimilarityStage(job.ctx, job.scoring(), job.signal, (p) => job.progress({ ...p, unit: 'clips' }))
+    return { outcome: report.failed.length > 0 && report.scored === 0 ? 'failed' : 'done', report }
+  },
+  async aesthetic(_data, job) {
+    const report = await runAestheticStage(job.ctx, job.scoring(), job.signal, (p) => job.progress({ ...p, unit: 'clips' }))
+    return { outcome: report.failed.length > 0 && report.scored === 0 ? 'failed' : 'done', report }
   },
 }

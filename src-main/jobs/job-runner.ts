@@ -2,9 +2,13 @@ import type { ProjectContext } from '../core/project-context'
 import { jobHandlers } from './job-registry'
 import type { JobName, JobOutcome, JobProgress, JobReports, JobRequest } from './job-types'
 import { ProgressMeter } from './progress-meter'
+import { defaultScoringDeps } from '../services/scoring/default-deps'
+import type { ScoringDeps } from '../services/scoring/scoring-deps'
 
 export interface RunOptions {
   signal?: AbortSignal
+  /** Models and sessions for scoring jobs; defaults to the user's model store. */
+  scoring?: ScoringDeps
   /** Called with each (throttled) progress update, besides the `jobs:progress` event. */
   onProgress?: (p: JobProgress & { rate: number | null; etaSeconds: number | null }) => void
 }
@@ -39,6 +43,7 @@ export async function runJob<R extends JobRequest>(ctx: ProjectContext, request:
   try {
     const { outcome, report } = await handler(request.data, {
       ctx,
+      scoring: () => opts.scoring ?? defaultScoringDeps(),
       jobId,
       signal,
       progress(p) {

@@ -1,5 +1,7 @@
 import type { ProjectContext } from '../core/project-context'
 import type { IngestReport } from '../services/ingest.service'
+import type { ScoringDeps } from '../services/scoring/scoring-deps'
+import type { StageReport } from '../services/scoring/stage-runner'
 
 import type { JobName, JobRequest } from '../api/contract'
 
@@ -19,6 +21,8 @@ export interface JobProgress {
 
 export interface JobContext {
   ctx: ProjectContext
+  /** Model store and ONNX sessions, created on first use (ingest never needs them). */
+  scoring: () => ScoringDeps
   jobId: number
   signal: AbortSignal
   progress(p: JobProgress): void
@@ -27,6 +31,8 @@ export interface JobContext {
 /** What each job hands back to its caller besides the outcome (e.g. the CLI's JSON report). */
 export interface JobReports {
   ingest: IngestReport
+  similarity: StageReport
+  aesthetic: StageReport
 }
 
 /** A handler records per-item failures in its step rows; it returns the outcome and a report. */

@@ -31,19 +31,27 @@ export const SAMPLE_ARGS: Record<ApiChannel, unknown> = {
   'jobs:start': { request: { name: 'ingest', data: { paths: ['/nonexistent/clip.mp4'], recursive: false } } },
   'jobs:cancel': { jobId: 424242 },
   'jobs:list': {},
+  'clips:rescore': { clipId: 1, caption: 'a flower' },
+  'search:semantic': { text: 'a flower' },
 }
 
+const ok = (result: unknown) => ({ ok: true, result })
+// No model is installed in a test project: the scoring channels answer with the store's error.
+const notInstalled = { ok: false, error: { message: expect.stringMatching(/is not installed/) } }
+
 /** What each channel's answer to SAMPLE_ARGS must contain: proves the right handler ran. */
-export const SAMPLE_RESULTS: Record<ApiChannel, unknown> = {
-  'project:info': { clips: 1, videos: 1 },
-  'clips:list': { items: [{ id: 1 }], nextCursor: null },
-  'clips:get': { id: 1, history: [] },
-  'clips:decide': { id: 1, status: 'accepted' },
-  'settings:get': { reviewer: expect.any(String) },
-  'settings:update': { reviewer: 'ana' },
-  'jobs:start': { jobId: expect.any(Number) },
-  'jobs:cancel': { cancelled: false },
-  'jobs:list': [{ name: 'ingest' }],
+export const SAMPLE_ANSWERS: Record<ApiChannel, unknown> = {
+  'project:info': ok({ clips: 1, videos: 1 }),
+  'clips:list': ok({ items: [{ id: 1 }], nextCursor: null }),
+  'clips:get': ok({ id: 1, history: [] }),
+  'clips:decide': ok({ id: 1, status: 'accepted' }),
+  'settings:get': ok({ reviewer: expect.any(String) }),
+  'settings:update': ok({ reviewer: 'ana' }),
+  'jobs:start': ok({ jobId: expect.any(Number) }),
+  'jobs:cancel': ok({ cancelled: false }),
+  'jobs:list': ok([{ name: 'ingest' }]),
+  'clips:rescore': notInstalled,
+  'search:semantic': notInstalled,
 }
 
 /** Waits until no job of the project is queued or running (workers have finished). */

@@ -6,10 +6,8 @@ import { CliFailure } from '../cli-errors'
  * CLI, and they say plainly that they are unavailable (exit 1) instead of printing pretend output.
  */
 const PLANNED: { name: string; args: string; summary: string; issue: string }[] = [
-  { name: 'run', args: '<project>', summary: 'run pipeline stages (similarity, aesthetic, caption) as resumable jobs', issue: 'scoring and captioning' },
   { name: 'import', args: '<project> <file>', summary: 'import InternVid-style annotation JSONL', issue: 'datasets in and out' },
   { name: 'export', args: '<project> <out>', summary: 'export a curated subset as InternVid JSONL with a manifest', issue: 'datasets in and out' },
-  { name: 'models', args: '[action]', summary: 'list, install, add and verify models', issue: 'scoring' },
 ]
 
 export function registerPlanned(program: Command): void {

@@ -18,14 +18,28 @@ export interface GrabbedFrame {
   file: string
 }
 
-/** At most this many wanted instants per ffmpeg run: the select expression is evaluated per frame. */
-const GROUP = 64
+/** At most this many wanted instants per ffmpeg run; each run decodes its own time range once. */
+const GROUP = 5000
 /** Groups starting later than this seek to their start (a keyframe) instead of decoding from 0. */
 const SEEK_MIN_S = 30
 
+/** An ffmpeg expression counting the sorted instants `ts` that are <= x (a binary search tree). */
+function countAtOrBefore(ts: number[], x: string, lo = 0, hi = ts.length): string {
+  if (hi - lo === 0) return '0'
+  if (hi - lo === 1) return `gte(${x}\\,${ts[lo].toFixed(6)})`
+  const m = (lo + hi) >> 1
+  return `if(lt(${x}\\,${ts[m].toFixed(6)})\\,${countAtOrBefore(ts, x, lo, m)}\\,${m - lo}+${countAtOrBefore(ts, x, m, hi)})`
+}
+
+/**
+ * Selects each frame on screen at one of the (sorted) instants: the frame at t is wanted when an
+ * instant lies in (previous frame's t, t]. Counting instants with a binary search keeps the
+ * per-frame cost at O(log n) comparisons, so thousands of instants cost less than decoding.
+ */
 function selectExpr(times: number[]): string {
-  // The first frame at or after each instant: t >= T and the previous frame was before T.
-  return times.map((T) => `gte(t\\,${T.toFixed(6)})*lt(prev_pts*TB\\,${T.toFixed(6)})`).join('+')
+  const ts = [...times].sort((a, b) => a - b)
+  const now = countAtOrBefore(ts, 't')
+  return `if(isnan(prev_pts)\\,gte(${now}\\,1)\\,gt(${now}-${countAtOrBefore(ts, 'prev_pts*TB')}\\,0))`
 }
 
 function run(args: string[], signal?: AbortSignal): Promise<void> {
@@ -79,7 +93,11 @@ export async function grabFrames(videoPath: string, modelTimes: number[], sprite
       // Input seeking lands on a keyframe and decodes forward; some open-GOP files decode the first
       // frames after a seek with artefacts, so near the start we simply decode from the beginning.
       const seek = from > SEEK_MIN_S ? ['-ss', from.toFixed(3)] : []
-      await run(['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...seek, '-to', to.toFixed(3), '-copyts', '-i', videoPath, '-an', '-sn', '-dn', '-filter_complex', graph.join(';'), ...maps], opts.signal)
+      // The graph goes through a file: thousands of instants exceed the 128 KiB argument limit.
+      const script = join(scratch, 'graph.txt')
+      writeFileSync(script, graph.join(';'))
+      await run(['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...seek, '-to', to.toFixed(3), '-copyts', '-i', videoPath, '-an', '-sn', '-dn', '-filter_complex_script', script, ...maps], opts.signal)
+      rmSync(script)
       for (const f of readdirSync(scratch)) renameSync(join(scratch, f), join(outDir, f))
     } catch (err) {
       rmSync(scratch, { recursive: true, force: true })

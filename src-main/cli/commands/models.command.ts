@@ -1,0 +1,158 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { Command } from 'commander'
+import { describeRecipe, findEntry } from '../../ml/model-registry'
+import { ModelStore, defaultModelsRoot, type StoreProgress } from '../../ml/model-store'
+import { SessionFactory } from '../../ml/onnx-session'
+import { CliFailure, EXIT_FAILURE, UsageError } from '../cli-errors'
+
+/**
+ * `vicurate models list|install|add|verify`. Progress goes to stderr so `--json` stdout stays
+ * machine-readable.
+ */
+
+// A one-node ONNX graph (Identity, float32[1]), protobuf-encoded by hand: creating a session
+// for it with CUDA → CPU tells which execution provider this machine would use, without
+// needing any model installed.
+function varint(n: number): number[] {
+  const out: number[] = []
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80)
+    n >>>= 7
+  }
+  out.push(n)
+  return out
+}
+const field = (tag: number, body: number[] | string): number[] => {
+  const bytes = typeof body === 'string' ? [...Buffer.from(body)] : body
+  return [(tag << 3) | 2, ...varint(bytes.length), ...bytes]
+}
+const num = (tag: number, v: number): number[] => [tag << 3, ...varint(v)]
+
+function identityModel(): Uint8Array {
+  const tensorType = field(1, [...num(1, 1), ...field(2, field(1, num(1, 1)))]) // float32, shape [1]
+  const value = (name: string) => [...field(1, name), ...field(2, tensorType)]
+  const graph = [...field(1, [...field(1, 'x'), ...field(2, 'y'), ...field(4, 'Identity')]), ...field(2, 'probe'), ...field(11, value('x')), ...field(12, value('y'))]
+  return Uint8Array.from([...num(1, 8), ...field(8, [...field(1, ''), ...num(2, 17)]), ...field(7, graph)])
+}
+
+/** "cuda", or "cpu (why CUDA was not used)". */
+export async function probeExecutionProvider(): Promise<{ provider: 'cuda' | 'cpu'; reason: string | null }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vicurate-probe-'))
+  const factory = new SessionFactory({ provider: 'auto' })
+  try {
+    const file = path.join(dir, 'identity.onnx')
+    await writeFile(file, identityModel())
+    const s = await factory.load(file)
+    return { provider: s.provider, reason: s.fallbackReason }
+  } finally {
+    await factory.releaseAll()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+function mb(n: number): string {
+  return `${(n / 1e6).toFixed(1)} MB`
+}
+
+function progressPrinter(): (p: StoreProgress) => void {
+  return (p) => {
+    if (p.phase === 'download') {
+      const total = p.total ? ` / ${mb(p.total)}` : ''
+      process.stderr.write(`\r${p.file}: ${mb(p.received)}${total} at ${mb(p.bytesPerSecond)}/s   `)
+    } else {
+      process.stderr.write(`\n${p.phase}: ${p.message}`)
+    }
+  }
+}
+
+export function registerModels(program: Command): void {
+  const models = program
+    .command('models')
+    .description('list, install, add and verify the ONNX models used for scoring (ViCLIP, CLIP image tower, LAION aesthetic head)')
+    .option('--models-dir <dir>', 'model store folder (default: $VICURATE_MODELS_DIR or <$VICURATE_HOME or ~/.local/share/vicurate>/models)')
+  const store = () => new ModelStore({ root: (models.opts() as { modelsDir?: string }).modelsDir ?? defaultModelsRoot() })
+
+  models
+    .command('list')
+    .description('registry entries, installed revisions, and the execution provider sessions would use')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const s = store()
+      const [installed, ep] = await Promise.all([s.list(), probeExecutionProvider().catch((e: Error) => ({ provider: 'cpu' as const, reason: e.message }))])
+      const known = new Set(s.registry.map((e) => e.id))
+      const rows = [
+        ...s.registry.map((e) => ({
+          id: e.id, task: e.task, title: e.title, licence: e.licence, homepage: e.homepage, download: e.approxDownload,
+          install: describeRecipe(e), needsTrustOnFirstUse: e.files.some((f) => f.sha256 === null),
+          installed: installed.filter((m) => m.id === e.id).map((m) => ({ revision: m.revision, dir: m.dir })),
+        })),
+        // Folders added with `models add` that the registry does not name (exports of your own).
+        ...[...new Set(installed.filter((m) => !known.has(m.id)).map((m) => m.id))].map((id) => ({
+          id, task: installed.find((m) => m.id === id)!.manifest.task, title: '(added locally)', licence: null, homepage: null, download: null,
+          install: null, needsTrustOnFirstUse: false, installed: installed.filter((m) => m.id === id).map((m) => ({ revision: m.revision, dir: m.dir })),
+        })),
+      ]
+      const executionProvider = ep.provider === 'cuda' ? 'cuda' : `cpu (${ep.reason ?? 'requested'})`
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ root: s.root, executionProvider, models: rows }, null, 2)}\n`)
+        return
+      }
+      process.stdout.write(`models folder: ${s.root}\nexecution provider: ${executionProvider}\n\n`)
+      for (const r of rows) {
+        const state = r.installed.length ? `installed ${r.installed.map((i) => i.revision).join(', ')}` : 'not installed'
+        process.stdout.write(`${r.id}  [${r.task}]  ${state}\n  ${r.title}\n`)
+        if (r.licence) process.stdout.write(`  licence: ${r.licence}; download ≈ ${r.download}; ${r.homepage}\n`)
+        if (r.install && r.install !== 'download ready ONNX files') process.stdout.write(`  install runs: ${r.install}\n`)
+        if (r.needsTrustOnFirstUse) process.stdout.write('  no published sha256: install needs --trust-on-first-use\n')
+      }
+    })
+
+  models
+    .command('install <id>')
+    .description('download a registry model (resumable), export it to ONNX when published as PyTorch, verify, and install')
+    .option('--trust-on-first-use', 'accept files without a published sha256; the computed hash is pinned and printed')
+    .option('--force', 'download and install again even if already installed (e.g. after verify found corruption)')
+    .action(async (id: string, opts: { trustOnFirstUse?: boolean; force?: boolean }) => {
+      const s = store()
+      if (!findEntry(s.registry, id)) throw new UsageError(`unknown model "${id}"; known: ${s.registry.map((e) => e.id).join(', ')}`)
+      const abort = new AbortController()
+      const onSignal = () => abort.abort()
+      process.once('SIGINT', onSignal)
+      try {
+        const r = await s.install(id, { signal: abort.signal, trustOnFirstUse: opts.trustOnFirstUse, force: opts.force, onProgress: progressPrinter() })
+        process.stderr.write('\n')
+        for (const p of r.pinned) process.stdout.write(`pinned (trust on first use): ${p.file} sha256 ${p.sha256} (${p.bytes} bytes)\n`)
+        process.stdout.write(`${r.alreadyInstalled ? 'already installed' : 'installed'}: ${r.model.id} ${r.model.revision} → ${r.model.dir}\n`)
+      } catch (e) {
+        process.stderr.write('\n')
+        if (abort.signal.aborted) throw new CliFailure('install cancelled; run the same command again to resume the download')
+        throw new CliFailure((e as Error).message)
+      } finally {
+        process.off('SIGINT', onSignal)
+      }
+    })
+
+  models
+    .command('add <dir>')
+    .description('register a folder written by tools/export (manifest.json + graphs); every file is verified')
+    .action(async (dir: string) => {
+      const r = await store().add(dir).catch((e: Error) => {
+        throw new CliFailure(e.message)
+      })
+      process.stdout.write(`${r.alreadyInstalled ? 'already installed' : 'added'}: ${r.model.id} ${r.model.revision} → ${r.model.dir}\n`)
+    })
+
+  models
+    .command('verify [id]')
+    .description('re-hash installed model files; exit 1 naming each corrupt or truncated file')
+    .action(async (id?: string) => {
+      const { checked, problems } = await store().verify(id).catch((e: Error) => {
+        throw new CliFailure(e.message)
+      })
+      for (const p of problems) process.stdout.write(`${p.id} ${p.revision}: ${p.file}: ${p.problem}\n`)
+      process.stdout.write(`${checked} model revision(s) checked, ${problems.length} problem(s)\n`)
+      if (problems.length > 0) process.exitCode = EXIT_FAILURE
+    })
+}

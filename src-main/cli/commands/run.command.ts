@@ -1,0 +1,75 @@
+import { InvalidArgumentError, Option, type Command } from 'commander'
+import type { JobRequest } from '../../api/contract'
+import { openProject } from '../../core/project-context'
+import { runJob } from '../../jobs/job-runner'
+import type { StageReport } from '../../services/scoring/stage-runner'
+import { EXIT_FAILURE, UsageError } from '../cli-errors'
+
+const STAGES = ['similarity', 'aesthetic'] as const
+type Stage = (typeof STAGES)[number]
+
+function parseStages(value: string): Stage[] {
+  const stages = value.split(',').map((s) => s.trim()).filter(Boolean)
+  const bad = stages.filter((s) => !(STAGES as readonly string[]).includes(s))
+  if (bad.length || stages.length === 0) throw new InvalidArgumentError(`unknown stage(s) ${bad.join(', ') || '(none)'}; stages: ${STAGES.join(', ')}`)
+  return [...new Set(stages)] as Stage[]
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer')
+  return n
+}
+
+interface RunOpts {
+  stages: Stage[]
+  provider?: 'auto' | 'cuda' | 'cpu'
+  threads?: number
+  batch?: number
+  json?: boolean
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run <project>')
+    .description('run scoring stages as resumable jobs: ViCLIP similarity, LAION aesthetic (re-run to resume)')
+    .requiredOption('--stages <list>', `comma-separated stages: ${STAGES.join(', ')}`, parseStages)
+    .addOption(new Option('--provider <p>', 'execution provider (auto tries CUDA, then CPU)').choices(['auto', 'cuda', 'cpu']))
+    .option('--threads <n>', 'CPU threads per model', positiveInt)
+    .option('--batch <n>', 'clips per inference batch', positiveInt)
+    .option('--json', 'print one JSON report per stage')
+    .action(async (project: string, opts: RunOpts) => {
+      const ctx = openProject(project)
+      const abort = new AbortController()
+      const onSignal = () => abort.abort()
+      process.once('SIGINT', onSignal)
+      try {
+        if (opts.provider || opts.threads || opts.batch) {
+          const ml = ctx.repos.settings.get('ml', { provider: 'auto', threads: null, batchSize: 4 })
+          ctx.repos.settings.set('ml', { ...ml, ...(opts.provider && { provider: opts.provider }), ...(opts.threads && { threads: opts.threads }), ...(opts.batch && { batchSize: opts.batch }) })
+        }
+        const results: { stage: Stage; ok: boolean; report: StageReport | null; error: string | null }[] = []
+        for (const stage of opts.stages) {
+          const request = { name: stage, data: {} } as JobRequest
+          const r = await runJob(ctx, request, {
+            signal: abort.signal,
+            onProgress: opts.json ? undefined : (p) => process.stderr.write(`\r${stage}: ${p.done}/${p.total} clips, ${p.rate ? p.rate.toFixed(2) : '…'} clips/s, ETA ${p.etaSeconds === null ? '--' : Math.round(p.etaSeconds) + ' s'}   `),
+          })
+          if (!opts.json) process.stderr.write('\n')
+          if (r.outcome === 'cancelled') throw new UsageError('cancelled; run the same command again to resume')
+          const report = (r.report as StageReport | null) ?? null
+          results.push({ stage, ok: r.outcome === 'done', report, error: r.error })
+          if (opts.json) process.stdout.write(`${JSON.stringify({ stage, outcome: r.outcome, error: r.error, report })}\n`)
+          else if (report) {
+            const provider = report.provider === 'cpu' && report.fallbackReason ? `cpu (${report.fallbackReason})` : report.provider
+            process.stdout.write(`${stage}: ${report.scored} clips scored with ${report.model.id} (${report.model.revision}) on ${provider}; ${report.failed.length} failed\n`)
+            for (const f of report.failed.slice(0, 20)) process.stdout.write(`  clip ${f.clipId}: ${f.error}\n`)
+          } else process.stdout.write(`${stage}: failed: ${r.error}\n`)
+        }
+        if (results.every((r) => !r.ok)) process.exitCode = EXIT_FAILURE
+      } finally {
+        process.off('SIGINT', onSignal)
+        ctx.close()
+      }
+    })
+}

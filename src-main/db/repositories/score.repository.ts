@@ -1,0 +1,89 @@
+import type { Db } from '../connection'
+import { nowIso } from '../../core/clock'
+
+export type ScoreKind = 'similarity' | 'aesthetic'
+
+export interface ModelRef {
+  id: string
+  revision: string
+}
+
+export interface EmbeddingRow {
+  clip_id: number
+  vector: Buffer
+}
+
+const COLUMN: Record<ScoreKind, 'similarity' | 'aesthetic'> = { similarity: 'similarity', aesthetic: 'aesthetic' }
+
+/**
+ * Scores keep every model's value (for comparison and provenance); `clips.similarity` /
+ * `clips.aesthetic` mirror the current, non-stale score of the selected model so the UI's
+ * sliders and sorts hit an index.
+ */
+export function createScoreRepository(db: Db) {
+  const upsert = db.prepare(`INSERT INTO scores (clip_id, kind, value, model_id, model_revision, stale, created_at)
+    VALUES (?, ?, ?, ?, ?, 0, ?)
+    ON CONFLICT (clip_id, kind, model_id, model_revision) DO UPDATE SET value = excluded.value, stale = 0, created_at = excluded.created_at`)
+  const mirror = {
+    similarity: db.prepare('UPDATE clips SET similarity = ? WHERE id = ?'),
+    aesthetic: db.prepare('UPDATE clips SET aesthetic = ? WHERE id = ?'),
+  }
+  const current = db.prepare<[number, string, string, string], { value: number; stale: number }>(
+    'SELECT value, stale FROM scores WHERE clip_id = ? AND kind = ? AND model_id = ? AND model_revision = ?',
+  )
+  const putEmbedding = db.prepare(`INSERT INTO clip_embeddings (clip_id, model_id, model_revision, dim, vector, created_at)
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (model_id, model_revision, clip_id) DO UPDATE SET vector = excluded.vector, dim = excluded.dim`)
+  const getEmbedding = db.prepare<[string, string, number], { vector: Buffer }>(
+    'SELECT vector FROM clip_embeddings WHERE model_id = ? AND model_revision = ? AND clip_id = ?',
+  )
+  const allEmbeddings = db.prepare<[string, string], EmbeddingRow>(
+    'SELECT clip_id, vector FROM clip_embeddings WHERE model_id = ? AND model_revision = ?',
+  )
+
+  return {
+    /** Writes a score and mirrors it onto the clip, in one transaction. */
+    put(clipId: number, kind: ScoreKind, value: number, model: ModelRef): void {
+      db.transaction(() => {
+        upsert.run(clipId, kind, value, model.id, model.revision, nowIso())
+        mirror[kind].run(value, clipId)
+      })()
+    },
+    get: (clipId: number, kind: ScoreKind, model: ModelRef) => current.get(clipId, kind, model.id, model.revision),
+    /**
+     * The selected model changed: every score of this kind from another model becomes stale, and
+     * the mirrored column shows the new model's score where one exists (else NULL).
+     */
+    selectModel(kind: ScoreKind, model: ModelRef): number {
+      return db.transaction(() => {
+        const changed = db
+          .prepare('UPDATE scores SET stale = 1 WHERE kind = ? AND stale = 0 AND NOT (model_id = ? AND model_revision = ?)')
+          .run(kind, model.id, model.revision).changes
+        db.prepare(`UPDATE clips SET ${COLUMN[kind]} = (SELECT value FROM scores s WHERE s.clip_id = clips.id AND s.kind = ?
+          AND s.model_id = ? AND s.model_revision = ? AND s.stale = 0)`).run(kind, model.id, model.revision)
+        return changed
+      })()
+    },
+    /** A caption edit makes that clip's similarity stale (the score was for the old text). */
+    markSimilarityStale(clipId: number): void {
+      db.prepare("UPDATE scores SET stale = 1 WHERE clip_id = ? AND kind = 'similarity'").run(clipId)
+      mirror.similarity.run(null, clipId)
+    },
+    putEmbedding(clipId: number, model: ModelRef, vector: Float32Array): void {
+      putEmbedding.run(clipId, model.id, model.revision, vector.length, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), nowIso())
+    },
+    getEmbedding(clipId: number, model: ModelRef): Float32Array | null {
+      const row = getEmbedding.get(model.id, model.revision, clipId)
+      return row ? toFloat32(row.vector) : null
+    },
+    iterateEmbeddings: (model: ModelRef): IterableIterator<EmbeddingRow> => allEmbeddings.iterate(model.id, model.revision),
+  }
+}
+
+/** BLOB → Float32Array without trusting the Buffer's alignment. */
+export function toFloat32(buf: Buffer): Float32Array {
+  const copy = new Uint8Array(buf.byteLength)
+  copy.set(buf)
+  return new Float32Array(copy.buffer)
+}
+
+export type ScoreRepository = ReturnType<typeof createScoreRepository>

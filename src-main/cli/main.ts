@@ -5,10 +5,12 @@ import { registerDemo } from './commands/demo.command'
 import { registerInit } from './commands/init.command'
 import { registerServe } from './commands/serve.command'
 import { registerIngest } from './commands/ingest.command'
-import { registerPlanned } from './commands/planned.command'
+import { registerExport } from './commands/export.command'
+import { registerImport } from './commands/import.command'
 import { registerScenes } from './commands/scenes.command'
 import { registerRun } from './commands/run.command'
 import { registerModels } from './commands/models.command'
+import { registerSimilarity } from './commands/similarity.command'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -21,9 +23,11 @@ export function buildProgram(): Command {
   registerScenes(program)
   registerRun(program)
   registerModels(program)
+  registerSimilarity(program)
   registerServe(program)
   registerDemo(program)
-  registerPlanned(program)
+  registerImport(program)
+  registerExport(program)
   // Subcommands inherit exitOverride so usage errors surface as CommanderError (exit 2).
   for (const cmd of program.commands) cmd.exitOverride()
   return program

@@ -58,7 +58,7 @@ export type ModelRegistry = readonly RegistryEntry[]
 // openai/CLIP's BPE merges: ViCLIP's tokenizer reads them (manifest.tokenizer.merges), so every
 // ViCLIP install bundles them. Hash and size computed from the public file (same bytes as
 // OpenGVLab's copy in InternVideo and on the ViCLIP-*-hf repos).
-const CLIP_BPE_MERGES: RegistryFile = {
+export const CLIP_BPE_MERGES: RegistryFile = {
   name: 'bpe_simple_vocab_16e6.txt.gz',
   url: 'https://github.com/openai/CLIP/raw/main/clip/bpe_simple_vocab_16e6.txt.gz',
   sha256: '924691ac288e54409236115652ad4aa250f48203de50a9e4722a6ecd48d6804a',

@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { readManifest, sha256File, verifyManifestFiles, type ModelManifest } from './manifest'
 import { ChecksumError, DownloadError, SizeError, downloadFile, runExport, writeAestheticManifest, type DownloadProgress, type ExportRunner } from './model-download'
-import { findEntry, MODEL_REGISTRY, type ModelRegistry, type RegistryEntry } from './model-registry'
+import { CLIP_BPE_MERGES, findEntry, MODEL_REGISTRY, type ModelRegistry, type RegistryEntry } from './model-registry'
 
 /**
  * Installed models live in `<root>/<id>/<revision>/` (manifest.json, graphs, installed.json).
@@ -221,7 +221,16 @@ export class ModelStore {
     try {
       const modelDir = path.join(tmp, 'model')
       await mkdir(modelDir, { recursive: true })
-      for (const name of ['manifest.json', ...manifest.files.map((f) => f.name)]) {
+      // A tokenizer file the manifest names but does not list (exports made without bundling it)
+      // is still needed at run time: copy it, and accept only the published CLIP merges.
+      const merges = manifest.tokenizer?.merges
+      const extra = merges && !manifest.files.some((f) => f.name === merges) ? [merges] : []
+      for (const name of extra) {
+        const sha = await sha256File(path.join(src, name)).catch(() => null)
+        if (sha === null) throw new ModelStoreError(`${path.join(src, name)}: the tokenizer file named in manifest.json is missing (copy ${CLIP_BPE_MERGES.name} from ${CLIP_BPE_MERGES.url} there)`)
+        if (name === CLIP_BPE_MERGES.name && sha !== CLIP_BPE_MERGES.sha256) throw new ModelStoreError(`${path.join(src, name)}: not the published CLIP BPE merges (sha256 ${sha})`)
+      }
+      for (const name of ['manifest.json', ...manifest.files.map((f) => f.name), ...extra]) {
         // FICLONE makes a copy-on-write clone where the filesystem can (no extra space for GB graphs).
         await copyFile(path.join(src, name), path.join(modelDir, name), fsc.COPYFILE_FICLONE).catch((e: NodeJS.ErrnoException) => {
           throw new ModelStoreError(`${path.join(src, name)}: cannot be copied (${e.code ?? e.message})`)

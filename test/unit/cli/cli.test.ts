@@ -22,7 +22,7 @@ describe('vicurate CLI', () => {
   })
 
   it('prints help for every subcommand with exit 0', () => {
-    for (const sub of ['init', 'ingest', 'scenes', 'run', 'import', 'export', 'serve', 'models', 'demo']) {
+    for (const sub of ['init', 'ingest', 'scenes', 'run', 'import', 'export', 'serve', 'models', 'similarity', 'demo']) {
       const r = cli(sub, '--help')
       expect({ sub, status: r.status }).toEqual({ sub, status: 0 })
       expect(r.stdout).toContain(`vicurate ${sub}`)
@@ -75,12 +75,5 @@ describe('vicurate CLI', () => {
     expect(again).toMatchObject({ videos_ok: 0, clips: 0 })
     // Nothing processable at all: exit 1.
     expect(cli('ingest', p, bogus, '--json').status).toBe(1)
-  })
-
-  it('planned subcommands say they are not available instead of pretending', () => {
-    const r = cli('export', 'a.vicurate', 'out.jsonl')
-    expect(r.status).toBe(1)
-    expect(r.stderr).toMatch(/not available in this version yet/)
-    expect(r.stdout).toBe('')
   })
 })

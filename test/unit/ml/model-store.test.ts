@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -208,6 +208,15 @@ describe('add, verify, require', () => {
   beforeEach(() => {
     src = mkdtempSync(join(tmpdir(), 'model-add-'))
     cpSync(FIXTURE, src, { recursive: true })
+    // An export folder carries the tokenizer merges its manifest names (from ../shared/assets here).
+    copyFileSync(join(repoRoot, '..', 'shared', 'assets', 'tokenizer', 'bpe_simple_vocab_16e6.txt.gz'), join(src, 'bpe_simple_vocab_16e6.txt.gz'))
+  })
+
+  it('add refuses a ViCLIP folder without the tokenizer merges its manifest names', async () => {
+    rmSync(join(src, 'bpe_simple_vocab_16e6.txt.gz'))
+    await expect(store().add(src)).rejects.toThrow(/bpe_simple_vocab_16e6\.txt\.gz: the tokenizer file named in manifest\.json is missing/)
+    writeFileSync(join(src, 'bpe_simple_vocab_16e6.txt.gz'), 'not the merges')
+    await expect(store().add(src)).rejects.toThrow(/not the published CLIP BPE merges/)
   })
   afterEach(() => rmSync(src, { recursive: true, force: true }))
 

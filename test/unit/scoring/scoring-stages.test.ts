@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { copyFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -8,7 +9,7 @@ import { loadClipFrames } from '../../../src-main/services/scoring/clip-frames-l
 import { TextScorer } from '../../../src-main/services/scoring/rescore.service'
 import type { StageReport } from '../../../src-main/services/scoring/stage-runner'
 import { fixtureModels } from '../../support/model-fixtures'
-import { SHARED_VIDEOS, tempProject } from '../../support/temp-project'
+import { SHARED_VIDEOS, tempDir, tempProject } from '../../support/temp-project'
 import * as ort from 'onnxruntime-node'
 
 const CAPTIONS = ['a bright flower in a garden', 'a person talking to the camera', 'a cockatoo on a branch']
@@ -98,5 +99,34 @@ describe('scoring stages', () => {
     expect(r.outcome).toBe('failed')
     expect(r.error).toMatch(/model "viclip-l14" is not installed — install it with: vicurate models install viclip-l14/)
     expect(p.ctx.db.prepare('SELECT count(*) FROM scores').pluck().get()).toBe(0)
+  }, 120_000)
+})
+
+describe("InternVid's ViCLIP demo path (vicurate similarity)", () => {
+  let cleanup = () => {}
+  afterEach(() => cleanup())
+
+  it('ranks captions by softmax(100 × cosine) from the demo frame sampling, through the CLI', async () => {
+    const t = tempDir()
+    cleanup = t.cleanup
+    const { ids } = await fixtureModels(join(t.dir, 'models'))
+    // Lay the fixture out as the store does and run the real CLI against it.
+    const store = join(t.dir, 'store')
+    const add = spawnSync(join(__dirname, '..', '..', '..', 'bin', 'vicurate'), ['models', '--models-dir', store, 'add', join(t.dir, 'models', 'viclip')], { encoding: 'utf8' })
+    expect(add.status).toBe(0)
+    const video = join(SHARED_VIDEOS, 'cc0_3shots_cuts_at_2s_4s.mp4')
+    const r = spawnSync(join(__dirname, '..', '..', '..', 'bin', 'vicurate'), ['similarity', video, '--models-dir', store, '--model', ids.viclip, '--provider', 'cpu', '--json', '-t', CAPTIONS[0], '-t', CAPTIONS[1], '-t', CAPTIONS[2]], { encoding: 'utf8' })
+    expect(r.status).toBe(0)
+    const out = JSON.parse(r.stdout) as { matches: { text: string; cosine: number; probability: number }[] }
+    expect(out.matches.map((m) => m.text)).toEqual(CAPTIONS)
+    expect(out.matches.reduce((s, m) => s + m.probability, 0)).toBeCloseTo(1, 9)
+    const byCos = [...out.matches].sort((a, b) => b.cosine - a.cosine).map((m) => m.text)
+    const byProb = [...out.matches].sort((a, b) => b.probability - a.probability).map((m) => m.text)
+    expect(byProb).toEqual(byCos)
+    const [a, b] = out.matches
+    expect(a.probability / b.probability).toBeCloseTo(Math.exp(100 * (a.cosine - b.cosine)), 6)
+    const missing = spawnSync(join(__dirname, '..', '..', '..', 'bin', 'vicurate'), ['similarity', video, '--models-dir', store, '-t', 'x'], { encoding: 'utf8' })
+    expect(missing.status).toBe(1)
+    expect(missing.stderr).toMatch(/is not installed — install it with: vicurate models install/)
   }, 120_000)
 })

@@ -1,0 +1,165 @@
+import type { Db } from '../connection'
+
+export interface ImportClip {
+  videoId: number
+  startS: number
+  endS: number
+  caption: string
+  similarity: number | null
+  aesthetic: number | null
+  extraJson: string | null
+  mediaPath: string | null
+}
+
+/** Imported provenance: captions and scores from a file carry this model id and the file's name as revision. */
+export const IMPORTED_MODEL_ID = 'imported'
+
+export function createDatasetRepository(db: Db) {
+  const videoBySource = db.prepare<[string], { id: number; path: string | null }>('SELECT id, path FROM videos WHERE source_id = ?')
+  const videoByPath = db.prepare<[string], { id: number }>('SELECT id FROM videos WHERE path = ?')
+  const insertVideo = db.prepare(`INSERT INTO videos (source_id, path, root_id, status, created_at) VALUES (?, ?, ?, ?, ?)`)
+  const attachVideo = db.prepare(`UPDATE videos SET path = ?, root_id = ?, status = 'ok', error = NULL WHERE id = ? AND path IS NULL`)
+  // Positional parameters: measurably faster than named ones at a million rows.
+  const insertClip = db.prepare(`INSERT INTO clips
+    (video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (video_id, start_s, end_s) DO NOTHING`)
+  const maxClipId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM clips')
+  // Provenance rows are derived from the clips inserted in the same transaction (id > the max
+  // before it), in SQL: one statement per batch instead of three JS→SQLite calls per row.
+  const captionsAfter = db.prepare(`INSERT INTO captions (clip_id, scale, text, model_id, model_revision, created_at)
+    SELECT id, 'imported', caption, '${IMPORTED_MODEL_ID}', ?, created_at FROM clips WHERE id > ?`)
+  const scoresAfter = (kind: 'similarity' | 'aesthetic') =>
+    db.prepare(`INSERT INTO scores (clip_id, kind, value, model_id, model_revision, created_at)
+      SELECT id, '${kind}', ${kind}, '${IMPORTED_MODEL_ID}', ?, created_at FROM clips WHERE id > ? AND ${kind} IS NOT NULL`)
+  const similarityAfter = scoresAfter('similarity')
+  const aestheticAfter = scoresAfter('aesthetic')
+  const secondaryIndexes = db.prepare<[], { name: string; sql: string }>(
+    `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'clips' AND sql IS NOT NULL ORDER BY name`)
+  const triggerSql = db.prepare<[string], { sql: string }>(`SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?`)
+
+  return {
+    findVideo: (sourceId: string) => videoBySource.get(sourceId),
+    videoPathTaken: (path: string): boolean => videoByPath.get(path) !== undefined,
+    insertVideo: (sourceId: string, path: string | null, rootId: number | null, now: string): number =>
+      Number(insertVideo.run(sourceId, path, rootId, path ? 'ok' : 'missing', now).lastInsertRowid),
+    attachVideoFile: (videoId: number, path: string, rootId: number): boolean => attachVideo.run(path, rootId, videoId).changes > 0,
+    /** True when inserted, false when the same (video, start, end) already exists. */
+    insertClip(c: ImportClip, now: string): boolean {
+      return insertClip.run(c.videoId, c.startS, c.endS, c.caption, c.similarity, c.aesthetic, c.extraJson, c.mediaPath, now, now).changes > 0
+    },
+    maxClipId: (): number => maxClipId.get()?.id ?? 0,
+    addImportedProvenance(afterId: number, revision: string): void {
+      captionsAfter.run(revision, afterId)
+      similarityAfter.run(revision, afterId)
+      aestheticAfter.run(revision, afterId)
+    },
+    /**
+     * Drops every secondary index on clips (not the UNIQUE one that dedupes) and the FTS insert
+     * trigger; returns their SQL exactly as stored in sqlite_schema, to recreate them as they were.
+     */
+    dropClipIndexes(): string[] {
+      const restore: string[] = []
+      for (const { name, sql } of secondaryIndexes.all()) {
+        db.exec(`DROP INDEX "${name.replace(/"/g, '""')}"`)
+        restore.push(sql)
+      }
+      const trigger = triggerSql.get('clips_fts_ai')
+      if (trigger) {
+        db.exec('DROP TRIGGER clips_fts_ai')
+        restore.push(trigger.sql)
+      }
+      return restore
+    },
+  }
+}
+
+export type DatasetRepository = ReturnType<typeof createDatasetRepository>
+
+export type ExportTuple = [
+  id: number, startS: number, endS: number, caption: string | null, similarity: number | null,
+  aesthetic: number | null, extraJson: string | null, status: string, videoId: number, middle: string | null,
+]
+export interface ScoreModelCount {
+  kind: string
+  model_id: string
+  model_revision: string
+  clips: number
+}
+
+/**
+ * Export queries. `cond` is a condition over `clips c` built by export-filters.ts from fixed
+ * fragments (user values travel only in `params`); `col` is one of two whitelisted columns.
+ */
+export function createDatasetExportRepository(db: Db) {
+  const all = <T>(sql: string, params: unknown[]) => db.prepare(sql).all(...params) as T[]
+  return {
+    count: (cond: string, params: unknown[]): number =>
+      (db.prepare(`SELECT count(*) AS n FROM clips c WHERE ${cond}`).get(...params) as { n: number }).n,
+    /** The row at rank `offset` (0 = lowest) in (col, id) order. */
+    rankedRow(col: 'c.similarity' | 'c.aesthetic', cond: string, params: unknown[], offset: number): { value: number; id: number } | null {
+      const sql = `SELECT ${col} AS value, c.id AS id FROM clips c WHERE ${cond} AND ${col} IS NOT NULL ORDER BY ${col}, c.id LIMIT 1 OFFSET ?`
+      return (db.prepare(sql).get(...params, offset) as { value: number; id: number } | undefined) ?? null
+    },
+    clipsPerVideo(cond: string, params: unknown[]): Map<number, number> {
+      const stmt = db.prepare(`SELECT c.video_id, count(*) FROM clips c WHERE ${cond} GROUP BY c.video_id`).raw()
+      return new Map(stmt.all(...params) as [number, number][])
+    },
+    iterateIdentities(cond: string, params: unknown[]): IterableIterator<[number, number, string, number, number]> {
+      const sql = `SELECT c.id, c.video_id, v.source_id, c.start_s, c.end_s FROM clips c JOIN videos v ON v.id = c.video_id WHERE ${cond}`
+      return db.prepare(sql).raw().iterate(...params) as IterableIterator<[number, number, string, number, number]>
+    },
+    /** `middleSql`: an expression over `c` for the JSONL line's middle, or null (CSV). */
+    iterateRows(cond: string, params: unknown[], middleSql: string | null): IterableIterator<ExportTuple> {
+      // No join: source ids come from sourceIds() (one lookup per video instead of one per clip).
+      const sql = `SELECT c.id, c.start_s, c.end_s, c.caption, c.similarity, c.aesthetic, c.extra_json, c.status, c.video_id,
+        ${middleSql ?? 'NULL'} FROM clips c WHERE ${cond} ORDER BY c.id`
+      return db.prepare(sql).raw().iterate(...params) as IterableIterator<ExportTuple>
+    },
+    sourceIds: (): Map<number, string> => new Map(db.prepare('SELECT id, source_id FROM videos').raw().all() as [number, string][]),
+    /** Caption before each clip's first curator edit. Sized by edited clips, not by the export. */
+    captionOriginals(): Map<number, string> {
+      const rows = all<{ clip_id: number; value_before: string | null }>(`SELECT clip_id, value_before FROM review_events WHERE id IN
+        (SELECT min(id) FROM review_events WHERE kind = 'caption' GROUP BY clip_id)`, [])
+      return new Map(rows.filter((r) => r.value_before !== null).map((r) => [r.clip_id, r.value_before!]))
+    },
+    latestDecisions(): Map<number, { reviewer: string; created_at: string }> {
+      const rows = all<{ clip_id: number; reviewer: string; created_at: string }>(`SELECT clip_id, reviewer, created_at FROM review_events
+        WHERE id IN (SELECT max(id) FROM review_events WHERE kind = 'decision' GROUP BY clip_id)`, [])
+      return new Map(rows.map((r) => [r.clip_id, { reviewer: r.reviewer, created_at: r.created_at }]))
+    },
+    /** Every (kind, model, revision) with a current score anywhere in the project. */
+    scoreModelCombos(): Omit<ScoreModelCount, 'clips'>[] {
+      // Loose index scan on scores_current_models (0002): one seek per distinct value, column by
+      // column (a row-value `>` seeks on its first column only and would walk every equal row).
+      const kinds = db.prepare(`SELECT kind FROM scores WHERE stale = 0 AND kind > ? ORDER BY kind LIMIT 1`).pluck()
+      const models = db.prepare(`SELECT model_id FROM scores WHERE stale = 0 AND kind = ? AND model_id > ? ORDER BY model_id LIMIT 1`).pluck()
+      const revisions = db.prepare(`SELECT model_revision FROM scores WHERE stale = 0 AND kind = ? AND model_id = ? AND model_revision > ?
+        ORDER BY model_revision LIMIT 1`).pluck()
+      const out: Omit<ScoreModelCount, 'clips'>[] = []
+      for (let kind = kinds.get('') as string | undefined; kind !== undefined; kind = kinds.get(kind) as string | undefined) {
+        for (let model = models.get(kind, '') as string | undefined; model !== undefined; model = models.get(kind, model) as string | undefined) {
+          for (let rev = revisions.get(kind, model, '') as string | undefined; rev !== undefined; rev = revisions.get(kind, model, rev) as string | undefined) {
+            out.push({ kind, model_id: model, model_revision: rev })
+          }
+        }
+      }
+      return out
+    },
+    /** Which models produced the current (non-stale) scores of the exported clips. */
+    scoreModels: (cond: string, params: unknown[]): ScoreModelCount[] =>
+      all<ScoreModelCount>(`SELECT s.kind, s.model_id, s.model_revision, count(*) AS clips FROM clips c
+        JOIN scores s ON s.clip_id = c.id AND s.stale = 0 WHERE ${cond} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, params),
+    scoreModelsForIds(ids: Float64Array): ScoreModelCount[] {
+      db.exec('CREATE TEMP TABLE IF NOT EXISTS export_ids (id INTEGER PRIMARY KEY)')
+      const ins = db.prepare('INSERT INTO temp.export_ids (id) VALUES (?)')
+      try {
+        db.transaction(() => {
+          for (const id of ids) ins.run(id)
+        })()
+        return this.scoreModels('c.id IN (SELECT id FROM temp.export_ids)', [])
+      } finally {
+        db.exec('DELETE FROM temp.export_ids')
+      }
+    },
+  }
+}

@@ -22,7 +22,7 @@ async function openStartupProject(): Promise<ProjectContext> {
   const path = projectFromArgs()
   if (path) return openProject(path)
   // First run with no project: the demo project in the user's data folder.
-  return (await createDemoProject(join(app.getPath('userData'), 'demo.vicurate'))).ctx
+  return (await createDemoProject(join(app.getPath('userData'), 'demo.vicurate'), { online: true })).ctx
 }
 
 function hardenSession(): void {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { openProject, type ProjectContext } from '../core/project-context'
 import { renderSyntheticVideo, type SyntheticShot } from '../media/ffmpeg'
+import { fetchDemoVideos, type DemoDownload, type DownloadOutcome } from './demo-downloads'
 import { ingestPaths, type IngestReport } from './ingest.service'
 
 /**
@@ -37,13 +38,25 @@ export interface DemoResult {
   ctx: ProjectContext
   created: boolean
   report: IngestReport | null
+  downloads: DownloadOutcome | null
 }
 
-/** Creates (or reopens) the demo project at `path`, rendering and ingesting its samples. */
-export async function createDemoProject(path: string, onStep?: (msg: string) => void): Promise<DemoResult> {
+export interface DemoOptions {
+  /** Also fetch openly licensed sample videos from their publishers (skipped when offline). */
+  online?: boolean
+  downloads?: DemoDownload[]
+  onStep?: (msg: string) => void
+}
+
+/**
+ * Creates (or reopens) the demo project at `path`: footage generated with ffmpeg (always, so it
+ * works offline and has known cuts) plus, when online, real CC0 clips fetched with sha256 checks.
+ */
+export async function createDemoProject(path: string, opts: DemoOptions = {}): Promise<DemoResult> {
+  const onStep = opts.onStep
   const fresh = !existsSync(path)
   const ctx = openProject(path, { create: true })
-  if (!fresh && ctx.repos.videos.count() > 0) return { ctx, created: false, report: null }
+  if (!fresh && ctx.repos.videos.count() > 0) return { ctx, created: false, report: null, downloads: null }
   const samplesDir = join(ctx.dataDir, 'samples')
   mkdirSync(samplesDir, { recursive: true })
   for (const v of DEMO_VIDEOS) {
@@ -53,7 +66,13 @@ export async function createDemoProject(path: string, onStep?: (msg: string) => 
       await renderSyntheticVideo(out, v.shots)
     }
   }
+  let downloads: DownloadOutcome | null = null
+  if (opts.online) {
+    onStep?.('fetching openly licensed sample videos')
+    downloads = await fetchDemoVideos(join(ctx.dataDir, 'downloads'), opts.downloads)
+    for (const s of downloads.skipped) onStep?.(`not fetched: ${s.file} (${s.reason}); using generated footage`)
+  }
   onStep?.('ingesting samples')
-  const report = await ingestPaths(ctx, [samplesDir])
-  return { ctx, created: true, report }
+  const report = await ingestPaths(ctx, downloads?.downloaded.length ? [samplesDir, join(ctx.dataDir, 'downloads')] : [samplesDir])
+  return { ctx, created: true, report, downloads }
 }

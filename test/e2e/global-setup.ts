@@ -14,7 +14,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   mkdirSync(E2E_DIR, { recursive: true })
   const bin = join(__dirname, '..', '..', 'bin', 'vicurate')
   const project = join(E2E_DIR, 'demo.vicurate')
-  const child = spawn(bin, ['demo', project, '--serve'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(bin, ['demo', project, '--offline', '--serve'], { stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''
   const openUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vicurate serve did not start:\n${log}`)), 120_000)

@@ -9,12 +9,14 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs')
 // Order matters: scenes renders the 60 s 720p file that frames reuses.
-const BENCHES = ['scenes', 'frames', 'scale']
-const SECTIONS = { scenes: 'SCENES.md', frames: 'FRAMES.md', scale: 'SCALE.md' }
+const BENCHES = ['scenes', 'frames', 'ml', 'scale']
+const SECTIONS = { scenes: 'SCENES.md', frames: 'FRAMES.md', ml: 'ML.md', scale: 'SCALE.md' }
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
-const extra = process.argv.slice(2).filter((a) => a.startsWith('-'))
-for (const name of wanted.length ? wanted : BENCHES) {
+// --assemble rebuilds BENCHMARKS.md from the latest sections without running anything.
+const assembleOnly = process.argv.includes('--assemble')
+const extra = process.argv.slice(2).filter((a) => a.startsWith('-') && a !== '--assemble')
+for (const name of assembleOnly ? [] : wanted.length ? wanted : BENCHES) {
   if (!BENCHES.includes(name)) {
     console.error(`bench: unknown benchmark "${name}" (known: ${BENCHES.join(', ')})`)
     process.exit(2)
@@ -27,14 +29,20 @@ for (const name of wanted.length ? wanted : BENCHES) {
 const parts = [
   '# Benchmarks',
   '',
-  'Produced by `npm run bench` (sections: `npm run bench -- scenes`, `… frames`, `… scale`). Every',
-  'figure compares things measured side by side in the same run (ratios), never against a fixed',
-  'time. Raw results with machine details are in `bench/results/*.json`.',
+  'Produced by `npm run bench` (one section: `npm run bench:scenes`, `bench:frames`, `bench:ml`,',
+  '`bench:scale`). Every figure compares things measured side by side in the same run (ratios),',
+  'never against a fixed time. Raw results with machine details are in `bench/results/*.json`.',
+  'No GPU was lent to the session that produced these figures: every number is CPU-only.',
   '',
 ]
 for (const name of BENCHES) {
   const file = join(root, 'bench', SECTIONS[name])
-  if (existsSync(file)) parts.push(readFileSync(file, 'utf8').trim(), '')
+  if (!existsSync(file)) continue
+  // Sections are written as standalone pages: shift their headings so each starts at level 2.
+  const text = readFileSync(file, 'utf8').trim()
+  const top = Math.min(...[...text.matchAll(/^(#+) /gm)].map((m) => m[1].length))
+  const shift = Number.isFinite(top) ? 2 - top : 0
+  parts.push(text.replace(/^(#+) /gm, (_, h) => `${'#'.repeat(Math.max(1, h.length + shift))} `), '')
 }
 writeFileSync(join(root, 'BENCHMARKS.md'), parts.join('\n'))
 console.log('bench: BENCHMARKS.md updated')

@@ -27,6 +27,8 @@ test('a curator opens the demo project, plays a clip, accepts it, and the decisi
 
   await review.decide('Accept')
   await expect(review.status).toHaveText('accepted')
+  // The counts follow the decision live (a clips:changed event over the WebSocket), no reload.
+  await expect(review.projectStatus).toContainText(/1 accepted/)
   await page.screenshot({ path: join(ARTIFACTS, 'review-accepted.png'), fullPage: true })
 
   await page.reload()

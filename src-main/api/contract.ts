@@ -38,6 +38,8 @@ export interface ClipSummary {
 }
 
 export interface ClipDetail extends ClipSummary {
+  /** Model and imported captions (never changed by edits): the editor's diff base and context. */
+  modelCaptions: { scale: string; text: string; modelId: string | null; frameIndex: number | null }[]
   videoPath: string | null
   videoDurationS: number | null
   fps: number | null
@@ -50,6 +52,8 @@ export interface ReviewEventDto {
   id: number
   kind: 'decision' | 'caption' | 'tag'
   action: string
+  valueBefore: string | null
+  valueAfter: string | null
   reason: string | null
   reviewer: string
   createdAt: string
@@ -119,6 +123,8 @@ export interface ApiContract {
   'clips:list': (args: ClipListQuery) => Promise<ClipPage>
   'clips:get': (args: { clipId: number }) => Promise<ClipDetail>
   'clips:decide': (args: DecideArgs) => Promise<ClipSummary>
+  /** A curator's caption edit (appended to the history; similarity becomes stale). */
+  'clips:updateCaption': (args: { clipId: number; caption: string }) => Promise<ClipSummary>
   'settings:get': (args: Record<string, never>) => Promise<SettingsDto>
   'settings:update': (args: Partial<SettingsDto>) => Promise<SettingsDto>
   /** Starts a job in a worker thread; progress arrives as `jobs:progress` events. */
@@ -163,6 +169,7 @@ export const API_CHANNELS = exactKeys<ApiContract>()([
   'clips:list',
   'clips:get',
   'clips:decide',
+  'clips:updateCaption',
   'settings:get',
   'settings:update',
   'jobs:start',

@@ -1,6 +1,7 @@
 import type { ProjectContext } from '../core/project-context'
 import { JobHost } from '../jobs/job-host'
 import { projectInfo } from '../services/project.service'
+import { updateCaption } from '../services/caption.service'
 import { decideClip, getClip, listClips, toClipSummary } from '../services/review.service'
 import { defaultScoringDeps } from '../services/scoring/default-deps'
 import { TextScorer } from '../services/scoring/rescore.service'
@@ -40,6 +41,7 @@ export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(
     'clips:list': (args) => listClips(ctx, args),
     'clips:get': (args) => getClip(ctx, args.clipId),
     'clips:decide': (args) => decideClip(ctx, args),
+    'clips:updateCaption': (args) => updateCaption(ctx, args.clipId, args.caption),
     'settings:get': () => getSettings(ctx),
     'settings:update': (args) => updateSettings(ctx, args),
     'jobs:start': (args) => ({ jobId: jobs.start(jobRequest(args)) }),

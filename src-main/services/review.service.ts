@@ -76,10 +76,13 @@ export function getClip(ctx: ProjectContext, clipId: number): ClipDetail {
     fps: video?.fps ?? null,
     width: video?.width ?? null,
     height: video?.height ?? null,
+    modelCaptions: modelCaptions(ctx, row.id),
     history: ctx.repos.events.listForClip(row.id).map((e) => ({
       id: e.id,
       kind: e.kind,
       action: e.action,
+      valueBefore: e.value_before,
+      valueAfter: e.value_after,
       reason: e.reason,
       reviewer: e.reviewer,
       createdAt: e.created_at,
@@ -116,4 +119,19 @@ export function decideClip(ctx: ProjectContext, args: DecideArgs): ClipSummary {
   })()
   ctx.bus.emit('clips:changed', { clipIds: [updated.id] })
   return toClipSummary(updated)
+}
+
+export interface ModelCaptionDto {
+  scale: string
+  text: string
+  modelId: string | null
+  frameIndex: number | null
+}
+
+/** The model/imported captions of a clip (context for the editor: coarse, per-frame, fine). */
+export function modelCaptions(ctx: ProjectContext, clipId: number): ModelCaptionDto[] {
+  return (ctx.db
+    .prepare('SELECT scale, text, model_id, frame_index FROM captions WHERE clip_id = ? ORDER BY id')
+    .all(clipId) as { scale: string; text: string; model_id: string | null; frame_index: number | null }[])
+    .map((r) => ({ scale: r.scale, text: r.text, modelId: r.model_id, frameIndex: r.frame_index }))
 }

@@ -25,6 +25,7 @@ export const SAMPLE_ARGS: Record<ApiChannel, unknown> = {
   'clips:list': { limit: 10 },
   'clips:get': { clipId: 1 },
   'clips:decide': { clipId: 1, action: 'accept' },
+  'clips:updateCaption': { clipId: 1, caption: 'a  curated   caption ' },
   'settings:get': {},
   'settings:update': { reviewer: 'ana' },
   // A job that fails fast (no such file): the worker starts, reports, and exits.
@@ -45,6 +46,7 @@ export const SAMPLE_ANSWERS: Record<ApiChannel, unknown> = {
   'clips:list': ok({ items: [{ id: 1 }], nextCursor: null }),
   'clips:get': ok({ id: 1, history: [] }),
   'clips:decide': ok({ id: 1, status: 'accepted' }),
+  'clips:updateCaption': ok({ id: 1, caption: 'a curated caption' }),
   'settings:get': ok({ reviewer: expect.any(String) }),
   'settings:update': ok({ reviewer: 'ana' }),
   'jobs:start': ok({ jobId: expect.any(Number) }),

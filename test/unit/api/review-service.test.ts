@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ClipListQuery, ClipSummary } from '../../../src-main/api/contract'
+import { updateCaption } from '../../../src-main/services/caption.service'
 import { decideClip, getClip, listClips } from '../../../src-main/services/review.service'
 import { updateSettings } from '../../../src-main/services/settings.service'
 import { seedClips, tempProject } from '../../support/temp-project'
@@ -69,5 +70,33 @@ describe('review service', () => {
     expect(events).toContainEqual({ name: 'clips:changed', payload: { clipIds: [id] } })
     expect(() => decideClip(p.ctx, { clipId: 999, action: 'accept' })).toThrow(/does not exist/)
     expect(() => decideClip(p.ctx, { clipId: id, action: 'delete' as never })).toThrow(/unknown action/)
+  })
+})
+
+describe('caption edits', () => {
+  let cleanup = () => {}
+  afterEach(() => cleanup())
+
+  it('change the curated caption, keep the model caption, append history and make similarity stale', () => {
+    const p = tempProject()
+    cleanup = p.cleanup
+    const [id] = seedClips(p.ctx, [{ startS: 0, endS: 2, similarity: 0.31 }])
+    p.ctx.db.prepare("UPDATE clips SET caption = 'a dog runs' WHERE id = ?").run(id)
+    p.ctx.db.prepare("INSERT INTO captions (clip_id, scale, text, model_id, created_at) VALUES (?, 'imported', 'a dog runs', 'imported', 'now')").run(id)
+    p.ctx.db.prepare("INSERT INTO scores (clip_id, kind, value, model_id, model_revision, created_at) VALUES (?, 'similarity', 0.31, 'm', 'r', 'now')").run(id)
+    updateSettings(p.ctx, { reviewer: 'ana' })
+    const out = updateCaption(p.ctx, id, '  a brown dog   runs on snow ')
+    expect(out.caption).toBe('a brown dog runs on snow')
+    expect(out.similarity).toBeNull()
+    expect(p.ctx.db.prepare("SELECT stale FROM scores WHERE clip_id = ? AND kind = 'similarity'").pluck().get(id)).toBe(1)
+    const detail = getClip(p.ctx, id)
+    expect(detail.modelCaptions).toEqual([{ scale: 'imported', text: 'a dog runs', modelId: 'imported', frameIndex: null }])
+    expect(detail.history[0]).toMatchObject({ kind: 'caption', action: 'edit', valueBefore: 'a dog runs', valueAfter: 'a brown dog runs on snow', reviewer: 'ana' })
+    // Revert = an edit back to an earlier text; both stay in the history.
+    updateCaption(p.ctx, id, 'a dog runs')
+    expect(getClip(p.ctx, id).history.filter((h) => h.kind === 'caption')).toHaveLength(2)
+    expect(() => updateCaption(p.ctx, id, '   ')).toThrow(/must not be empty/)
+    expect(() => updateCaption(p.ctx, id, 'x'.repeat(20_000))).toThrow(/limit is 16384/)
+    expect(() => updateCaption(p.ctx, 999, 'x')).toThrow(/does not exist/)
   })
 })

@@ -34,6 +34,8 @@ export interface ClipSummary {
   similarity: number | null
   aesthetic: number | null
   hasThumbnail: boolean
+  /** A 10-frame horizontal scrub strip at /media/sprite/<clipId> (vicurate-media://local/sprite/<id>). */
+  hasSprite: boolean
   mediaMissing: boolean
 }
 

@@ -19,6 +19,7 @@ export function toClipSummary(r: ClipRow): ClipSummary {
     similarity: r.similarity,
     aesthetic: r.aesthetic,
     hasThumbnail: r.thumbnail !== null,
+    hasSprite: r.has_sprite === 1,
     mediaMissing: r.video_path === null,
   }
 }

@@ -91,6 +91,7 @@ export function clip(id: number, over: Partial<ClipSummary> = {}): ClipSummary {
     similarity: null,
     aesthetic: null,
     hasThumbnail: true,
+    hasSprite: false,
     mediaMissing: false,
     ...over,
   }

@@ -24,6 +24,7 @@ function toSummary(d: ClipDetail): ClipSummary {
     similarity: d.similarity,
     aesthetic: d.aesthetic,
     hasThumbnail: d.hasThumbnail,
+    hasSprite: d.hasSprite,
     mediaMissing: d.mediaMissing,
   }
 }

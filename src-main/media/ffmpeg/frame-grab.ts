@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { selectExpr } from './select-expr'
 
 export interface GrabOptions {
   /** Model frames: the shorter side is scaled to this (the models resize from here). */
@@ -22,25 +23,6 @@ export interface GrabbedFrame {
 const GROUP = 5000
 /** Groups starting later than this seek to their start (a keyframe) instead of decoding from 0. */
 const SEEK_MIN_S = 30
-
-/** An ffmpeg expression counting the sorted instants `ts` that are <= x (a binary search tree). */
-function countAtOrBefore(ts: number[], x: string, lo = 0, hi = ts.length): string {
-  if (hi - lo === 0) return '0'
-  if (hi - lo === 1) return `gte(${x}\\,${ts[lo].toFixed(6)})`
-  const m = (lo + hi) >> 1
-  return `if(lt(${x}\\,${ts[m].toFixed(6)})\\,${countAtOrBefore(ts, x, lo, m)}\\,${m - lo}+${countAtOrBefore(ts, x, m, hi)})`
-}
-
-/**
- * Selects each frame on screen at one of the (sorted) instants: the frame at t is wanted when an
- * instant lies in (previous frame's t, t]. Counting instants with a binary search keeps the
- * per-frame cost at O(log n) comparisons, so thousands of instants cost less than decoding.
- */
-function selectExpr(times: number[]): string {
-  const ts = [...times].sort((a, b) => a - b)
-  const now = countAtOrBefore(ts, 't')
-  return `if(isnan(prev_pts)\\,gte(${now}\\,1)\\,gt(${now}-${countAtOrBefore(ts, 'prev_pts*TB')}\\,0))`
-}
 
 function run(args: string[], signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Command } from 'commander'
@@ -34,6 +34,8 @@ beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'models-cli-'))
   src = mkdtempSync(join(tmpdir(), 'models-cli-src-'))
   cpSync(join(repoRoot, 'test/fixtures/models/viclip-tiny'), src, { recursive: true })
+  // An export folder carries the tokenizer merges its manifest names (from ../shared/assets here).
+  copyFileSync(join(repoRoot, '..', 'shared', 'assets', 'tokenizer', 'bpe_simple_vocab_16e6.txt.gz'), join(src, 'bpe_simple_vocab_16e6.txt.gz'))
 })
 afterEach(() => {
   rmSync(root, { recursive: true, force: true })

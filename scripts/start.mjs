@@ -38,7 +38,9 @@ function electronBinary() {
     const r = spawnSync(process.execPath, [join(electronDir, 'install.js')], { cwd: electronDir, encoding: 'utf8', timeout: 300_000 })
     bin = binary()
     if (r.status !== 0 || !bin || !existsSync(bin)) {
-      const why = `${r.stderr ?? ''}${r.stdout ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? `exit ${r.status}`
+      // The first line that is not a stack frame carries the reason ("TypeError: fetch failed").
+      const lines = `${r.stderr ?? ''}${r.stdout ?? ''}`.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at '))
+      const why = lines.find((l) => /error|ENOTFOUND|EAI_AGAIN|ECONN|fetch failed/i.test(l)) ?? lines.at(-1) ?? `exit ${r.status}`
       return { error: `the Electron runtime could not be downloaded (${why})` }
     }
   }

@@ -11,6 +11,7 @@ import { registerScenes } from './commands/scenes.command'
 import { registerRun } from './commands/run.command'
 import { registerModels } from './commands/models.command'
 import { registerSimilarity } from './commands/similarity.command'
+import { registerMerge } from './commands/merge.command'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerDemo(program)
   registerImport(program)
   registerExport(program)
+  registerMerge(program)
   // Subcommands inherit exitOverride so usage errors surface as CommanderError (exit 2).
   for (const cmd of program.commands) cmd.exitOverride()
   return program

@@ -2,7 +2,8 @@ import type { Command } from 'commander'
 import { openProject } from '../../core/project-context'
 import { ExportError, exportDataset } from '../../services/dataset-export.service'
 import { FLT_DEFAULT_DIV, FilterSyntaxError, STATUS_FILTERS, parseWhere, type SelectionSpec, type StatusFilter } from '../../services/export-filters'
-import { CliFailure, UsageError } from '../cli-errors'
+import { DEFAULT_CLIP_NAMING, writeClipFiles, type ClipFilesReport, type ClipNaming } from '../../services/clip-files.service'
+import { CliFailure, EXIT_FAILURE, UsageError } from '../cli-errors'
 
 interface ExportFlags {
   where: string[]
@@ -15,6 +16,9 @@ interface ExportFlags {
   withReview?: boolean
   format: string
   json?: boolean
+  clipsDir?: string
+  clipJobs: string
+  clipNames: string
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v]
@@ -61,16 +65,46 @@ export function registerExport(program: Command): void {
     .option('--with-review', 'add status, reviewer, decided_at')
     .option('--format <f>', 'jsonl | csv', 'jsonl')
     .option('--json', 'print a JSON report')
-    .action((project: string, out: string, o: ExportFlags) => {
+    .option('--clips-dir <dir>', 'also write each exported clip as a frame-accurate H.264/AAC mp4 named {YoutubeID}_{start}_{end}.mp4 (resumable: re-run to finish)')
+    .option('--clip-jobs <n>', 'ffmpeg processes cutting clips at once', '2')
+    .option('--clip-names <style>', `internvid (HH:MM:SS.mmm, as InternVid and the importer's {start}/{end}) | safe (':' → '-')`, DEFAULT_CLIP_NAMING)
+    .action(async (project: string, out: string, o: ExportFlags) => {
       if (o.format !== 'jsonl' && o.format !== 'csv') throw new UsageError(`--format must be jsonl or csv (got "${o.format}")`)
+      if (o.clipNames !== 'internvid' && o.clipNames !== 'safe') throw new UsageError(`--clip-names must be internvid or safe (got "${o.clipNames}")`)
+      const clipJobs = intArg('--clip-jobs', o.clipJobs, 1)
       const spec = selectionFromFlags(o)
       const ctx = openProject(project)
       try {
         const r = exportDataset(ctx, out, spec, { format: o.format, withReview: o.withReview })
+        let clips: ClipFilesReport | null = null
+        if (o.clipsDir !== undefined) {
+          const abort = new AbortController()
+          const onSignal = () => abort.abort()
+          process.once('SIGINT', onSignal)
+          try {
+            clips = await writeClipFiles(ctx, r.path, o.format, o.clipsDir, {
+              concurrency: clipJobs, naming: o.clipNames as ClipNaming, signal: abort.signal,
+              onProgress: o.json ? undefined : (p) => process.stderr.write(`\rclips: ${p.done}/${p.total}   `),
+            })
+          } catch (err) {
+            if (abort.signal.aborted) throw new CliFailure('cancelled; run the same command again to finish the clip files')
+            throw err
+          } finally {
+            process.off('SIGINT', onSignal)
+          }
+          if (!o.json) process.stderr.write('\n')
+          // Some clips not cut is a failed run (the folder is incomplete), but the export stands.
+          if (clips.failed.length > 0) process.exitCode = EXIT_FAILURE
+        }
         if (o.json) {
-          process.stdout.write(`${JSON.stringify({ path: r.path, manifest: r.manifestPath, rows: r.rows, videos: r.videos, bytes: r.bytes, sha256: r.sha256, hours: r.hours, counts: r.counts, seconds: r.seconds })}\n`)
+          process.stdout.write(`${JSON.stringify({ path: r.path, manifest: r.manifestPath, rows: r.rows, videos: r.videos, bytes: r.bytes, sha256: r.sha256, hours: r.hours, counts: r.counts, seconds: r.seconds, ...(clips && { clips }) })}\n`)
         } else {
           process.stdout.write(`exported ${r.rows} clips from ${r.videos} videos (${r.hours.toFixed(2)} h, ${(r.bytes / 1e6).toFixed(1)} MB) to ${r.path}\nmanifest: ${r.manifestPath}\n`)
+          if (clips) {
+            process.stdout.write(`clip files in ${clips.dir}: ${clips.written} written, ${clips.existing} already there, ${clips.skipped.length} skipped (no media), ${clips.failed.length} failed\n`)
+            for (const s of clips.skipped.slice(0, 20)) process.stdout.write(`  skipped ${s.name}: ${s.reason}\n`)
+            for (const f of clips.failed.slice(0, 20)) process.stdout.write(`  failed ${f.name}: ${f.error}\n`)
+          }
         }
       } catch (err) {
         if (err instanceof FilterSyntaxError) throw new UsageError(err.message)

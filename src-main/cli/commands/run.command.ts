@@ -3,7 +3,9 @@ import type { JobRequest } from '../../api/contract'
 import { openProject } from '../../core/project-context'
 import { runJob } from '../../jobs/job-runner'
 import type { StageReport } from '../../services/scoring/stage-runner'
-import { EXIT_FAILURE, UsageError } from '../cli-errors'
+import { ShardError } from '../../services/sharding/shard-file'
+import { openShardContext, parseShard, type ShardSpec } from '../../services/sharding/shard-run'
+import { CliFailure, EXIT_FAILURE, UsageError } from '../cli-errors'
 
 const STAGES = ['similarity', 'aesthetic'] as const
 type Stage = (typeof STAGES)[number]
@@ -27,6 +29,16 @@ interface RunOpts {
   threads?: number
   batch?: number
   json?: boolean
+  shard?: ShardSpec
+  shardOut?: string
+}
+
+function shardArg(value: string): ShardSpec {
+  try {
+    return parseShard(value)
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message)
+  }
 }
 
 export function registerRun(program: Command): void {
@@ -38,8 +50,19 @@ export function registerRun(program: Command): void {
     .option('--threads <n>', 'CPU threads per model', positiveInt)
     .option('--batch <n>', 'clips per inference batch', positiveInt)
     .option('--json', 'print one JSON report per stage')
+    .option('--shard <i/n>', 'process only shard i of n (clips with id % n == i), writing to --shard-out; fold in with vicurate merge', shardArg)
+    .option('--shard-out <file>', 'shard file (SQLite) that receives this shard\'s scores, embeddings and steps; re-run to resume')
     .action(async (project: string, opts: RunOpts) => {
-      const ctx = openProject(project)
+      if ((opts.shard === undefined) !== (opts.shardOut === undefined)) throw new UsageError('--shard and --shard-out go together')
+      const main = openProject(project)
+      let ctx = main
+      try {
+        if (opts.shard && opts.shardOut) ctx = openShardContext(main, opts.shardOut, opts.shard)
+      } catch (err) {
+        main.close()
+        if (err instanceof ShardError) throw new CliFailure(err.message)
+        throw err
+      }
       const abort = new AbortController()
       const onSignal = () => abort.abort()
       process.once('SIGINT', onSignal)
@@ -69,7 +92,8 @@ export function registerRun(program: Command): void {
         if (results.every((r) => !r.ok)) process.exitCode = EXIT_FAILURE
       } finally {
         process.off('SIGINT', onSignal)
-        ctx.close()
+        if (ctx !== main) ctx.close()
+        main.close()
       }
     })
 }

@@ -1,0 +1,1 @@
+"""Benchmark helpers (PyTorch baselines for bench/*.bench.ts)."""

@@ -1,5 +1,6 @@
 import type { ProjectContext } from '../core/project-context'
 import { JobHost } from '../jobs/job-host'
+import { ModelNotInstalledError } from '../ml/model-store'
 import { projectInfo } from '../services/project.service'
 import { updateCaption } from '../services/caption.service'
 import { decideClip, getClip, listClips, toClipSummary } from '../services/review.service'
@@ -24,6 +25,31 @@ function objectArgs(args: unknown): Record<string, unknown> {
   return args as Record<string, unknown>
 }
 
+/** An optional integer argument in range; the repositories would otherwise get strings or objects to bind. */
+function intArg(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined || value === null) return undefined
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) throw new ApiError('bad_request', `${name} must be an integer ${min}..${max}`)
+  return value as number
+}
+
+function requiredInt(value: unknown, name: string): number {
+  const n = intArg(value, name, 1, Number.MAX_SAFE_INTEGER)
+  if (n === undefined) throw new ApiError('bad_request', `${name} is required`)
+  return n
+}
+
+/** A missing model is the installation's state, not a server fault: 503 with the install hint. */
+async function needsModel<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (err) {
+    if (err instanceof ModelNotInstalledError) throw new ApiError('unavailable', err.message)
+    throw err
+  }
+}
+
+const SEARCH_STATUSES = new Set(['all', 'pending', 'accepted', 'rejected'])
+
 function jobRequest(args: { request?: unknown }): JobRequest {
   const r = args.request as { name?: unknown; data?: { paths?: unknown; recursive?: unknown } } | undefined
   if (r?.name === 'similarity' || r?.name === 'aesthetic') return { name: r.name, data: {} }
@@ -45,15 +71,16 @@ export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(
     'settings:get': () => getSettings(ctx),
     'settings:update': (args) => updateSettings(ctx, args),
     'jobs:start': (args) => ({ jobId: jobs.start(jobRequest(args)) }),
-    'jobs:cancel': (args) => ({ cancelled: jobs.cancel(args.jobId) }),
-    'jobs:list': (args) => jobs.list(args.limit),
-    'clips:rescore': (args) => text.rescore(args.clipId, args.caption),
+    'jobs:cancel': (args) => ({ cancelled: jobs.cancel(requiredInt(args.jobId, 'jobId')) }),
+    'jobs:list': (args) => jobs.list(intArg(args.limit, 'limit', 1, 500)),
+    'clips:rescore': (args) => needsModel(() => text.rescore(requiredInt(args.clipId, 'clipId'), args.caption)),
     'search:semantic': async (args) => {
       const limit = args.limit ?? 50
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new ApiError('bad_request', 'limit must be 1..500')
       const status = args.status ?? 'all'
+      if (typeof status !== 'string' || !SEARCH_STATUSES.has(status)) throw new ApiError('bad_request', `unknown status filter "${String(status)}"`)
       const allowed = status === 'all' ? null : new Set(ctx.db.prepare('SELECT id FROM clips WHERE status = ?').pluck().all(status) as number[])
-      const hits = await text.search(args.text, limit, allowed ? (id) => allowed.has(id) : undefined)
+      const hits = await needsModel(() => text.search(args.text, limit, allowed ? (id) => allowed.has(id) : undefined))
       return { items: hits.map((h) => ({ ...toClipSummary(ctx.repos.clips.get(h.clipId)!), score: h.score })) }
     },
   }

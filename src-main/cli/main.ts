@@ -12,6 +12,7 @@ import { registerRun } from './commands/run.command'
 import { registerModels } from './commands/models.command'
 import { registerSimilarity } from './commands/similarity.command'
 import { registerMerge } from './commands/merge.command'
+import { registerRestore } from './commands/restore.command'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerImport(program)
   registerExport(program)
   registerMerge(program)
+  registerRestore(program)
   // Subcommands inherit exitOverride so usage errors surface as CommanderError (exit 2).
   for (const cmd of program.commands) cmd.exitOverride()
   return program

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { openProjectDb, type Db } from '../db/connection'
+import { createBackup, type IntegrityCheck } from '../db/db-safety'
 import { createClipRepository } from '../db/repositories/clip.repository'
 import { createJobRepository } from '../db/repositories/job.repository'
 import { createReviewEventRepository } from '../db/repositories/review-event.repository'
@@ -32,9 +33,23 @@ export function dataDirFor(projectPath: string): string {
   return join(dirname(projectPath), `${basename(projectPath)}.d`)
 }
 
-export function openProject(path: string, opts: { create?: boolean } = {}): ProjectContext {
+/**
+ * Clean close: a backup when this connection changed anything (a session's decisions, an import,
+ * an ingest in a worker), then close. A failed backup is reported but never keeps the file open.
+ */
+function closeWithBackup(db: Db, path: string): void {
+  try {
+    if (db.open && !db.inTransaction && (db.prepare('SELECT total_changes()').pluck().get() as number) > 0) createBackup(db, path, 'close')
+  } catch (err) {
+    process.emitWarning(`backup on close of ${path} failed: ${(err as Error).message}`)
+  } finally {
+    if (db.open) db.close()
+  }
+}
+
+export function openProject(path: string, opts: { create?: boolean; check?: IntegrityCheck } = {}): ProjectContext {
   const abs = resolve(path)
-  const db = openProjectDb(abs, { create: opts.create })
+  const db = openProjectDb(abs, { create: opts.create, check: opts.check })
   const dataDir = dataDirFor(abs)
   mkdirSync(dataDir, { recursive: true })
   return {
@@ -51,6 +66,6 @@ export function openProject(path: string, opts: { create?: boolean } = {}): Proj
       scores: createScoreRepository(db),
     },
     bus: new EventBus(),
-    close: () => db.close(),
+    close: () => closeWithBackup(db, abs),
   }
 }

@@ -1,12 +1,17 @@
 import Database from 'better-sqlite3'
-import { closeSync, existsSync, openSync, readSync } from 'node:fs'
+import { accessSync, closeSync, constants, existsSync, openSync, readSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { ApiError } from '../api/errors'
+import { errorCode, mapDbError, readOnlyError } from './db-errors'
+import { APPLICATION_ID, createBackup, damagedError, integrityProblems, type IntegrityCheck } from './db-safety'
 import { latestSchemaVersion, loadMigrations, migrate } from './migrate'
 
-/** SQLite `application_id` of a vicurate project ("VCUR"): tells our files from other apps'. */
-export const APPLICATION_ID = 0x56435552
+export { APPLICATION_ID }
 
 export type Db = Database.Database
+
+/** How long a writer waits for another connection's write lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000
 
 function readHeader(path: string): Buffer {
   const fd = openSync(path, 'r')
@@ -21,9 +26,10 @@ function readHeader(path: string): Buffer {
 
 /**
  * Checks an existing file without writing to it: it must be SQLite, carry our application_id
- * (or be an empty database), and not come from a newer vicurate.
+ * (or be an empty database), not come from a newer vicurate, and pass `check` (quick_check by
+ * default). A damaged file is refused before any read-write connection exists.
  */
-export function inspectProjectFile(path: string): { version: number } {
+export function inspectProjectFile(path: string, check: IntegrityCheck = 'quick'): { version: number } {
   const header = readHeader(path)
   if (header.length === 0) return { version: 0 }
   if (header.length < 100 || header.subarray(0, 16).toString('latin1') !== 'SQLite format 3\0') {
@@ -35,10 +41,16 @@ export function inspectProjectFile(path: string): { version: number } {
   let appId: number
   let version: number
   let tables: number
+  let problems: string[]
   try {
     appId = probe.pragma('application_id', { simple: true }) as number
     version = probe.pragma('user_version', { simple: true }) as number
     tables = (probe.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n
+    problems = integrityProblems(probe, check)
+  } catch (err) {
+    const code = errorCode(err)
+    if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')) throw damagedError(path, [(err as Error).message], err)
+    throw mapDbError(err, path)
   } finally {
     probe.close()
   }
@@ -51,6 +63,7 @@ export function inspectProjectFile(path: string): { version: number } {
     }
     return { version: 0 }
   }
+  if (problems.length > 0) throw damagedError(path, problems)
   const latest = latestSchemaVersion()
   if (version > latest) {
     throw new ApiError(
@@ -65,27 +78,51 @@ export interface OpenOptions {
   /** Create the file when it does not exist (init, demo). */
   create?: boolean
   readonly?: boolean
+  /** Integrity check of an existing file before it is opened for writing; default 'quick'. */
+  check?: IntegrityCheck
+}
+
+/**
+ * Root ignores permissions and SQLite silently opens a file it may not write read-only, failing
+ * only at the first write with a bare "attempt to write a readonly database": ask up front.
+ */
+function assertWritable(path: string, exists: boolean): void {
+  try {
+    accessSync(exists ? path : dirname(path), constants.W_OK)
+    if (exists) accessSync(dirname(path), constants.W_OK) // WAL needs to create -wal and -shm beside it
+  } catch (err) {
+    throw readOnlyError(path, err)
+  }
 }
 
 export function openProjectDb(path: string, opts: OpenOptions = {}): Db {
   const exists = existsSync(path)
   if (!exists && !opts.create) throw new ApiError('not_found', `project ${path} does not exist (create it with: vicurate init ${path})`)
-  if (exists) inspectProjectFile(path)
-  const db = new Database(path, { readonly: opts.readonly ?? false })
+  const version = exists ? inspectProjectFile(path, opts.check).version : 0
+  if (!opts.readonly) assertWritable(path, exists)
+  let db: Db
+  try {
+    db = new Database(path, { readonly: opts.readonly ?? false })
+  } catch (err) {
+    throw mapDbError(err, path)
+  }
   try {
     // WAL lets the UI read while a job writes; busy_timeout absorbs short writer overlaps.
     if (!opts.readonly) db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 5000')
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     db.pragma('synchronous = NORMAL')
     if (!opts.readonly) {
       if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`)
+      const migrations = loadMigrations()
+      // A copy of the user's data before its schema changes; a new or empty file has nothing to keep.
+      if (version > 0 && version < migrations.length) createBackup(db, path, 'pre-migration')
       // Checkpoint after schema changes so the file header alone identifies the project.
-      if (migrate(db, loadMigrations()).length > 0) db.pragma('wal_checkpoint(TRUNCATE)')
+      if (migrate(db, migrations).length > 0) db.pragma('wal_checkpoint(TRUNCATE)')
     }
     return db
   } catch (err) {
     db.close()
-    throw err
+    throw mapDbError(err, path, BUSY_TIMEOUT_MS)
   }
 }

@@ -10,6 +10,8 @@ export function formatTimestamp(seconds: number): string {
   return `${p(h)}:${p(m)}:${p(s)}.${p(ms, 3)}`
 }
 
+/** Past 2^53 ms, whole milliseconds are no longer exact in a double. */
+const MAX_HOURS = Math.floor(Number.MAX_SAFE_INTEGER / 3_600_000)
 const TS_RE = /^(\d{1,}):([0-5]\d):([0-5]\d)(?:[.,](\d{1,6}))?$/
 
 /** `HH:MM:SS[.fff]` → seconds; throws with the offending text so callers can report it. */
@@ -17,5 +19,9 @@ export function parseTimestamp(text: string): number {
   const m = TS_RE.exec(text.trim())
   if (!m) throw new RangeError(`malformed timestamp "${text}" (expected HH:MM:SS.mmm)`)
   const frac = m[4] ? Number(`0.${m[4]}`) : 0
-  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + frac
+  const seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + frac
+  // An hour field of 309+ digits is Infinity, and huge finite ones lose the milliseconds: such a
+  // "time" would be stored, then fail (or garble) formatTimestamp on export.
+  if (!(seconds * 1000 <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`timestamp "${text}" is out of range (more than ${MAX_HOURS} hours)`)
+  return seconds
 }

@@ -98,7 +98,8 @@ const TARGET: Record<DecideArgs['action'], ClipStatus> = { accept: 'accepted', r
  * transaction, so the UI only shows "saved" for a decision that is on disk with its history.
  */
 export function decideClip(ctx: ProjectContext, args: DecideArgs): ClipSummary {
-  const target = TARGET[args.action]
+  // Own keys only: "toString" or "__proto__" would otherwise find Object.prototype's members.
+  const target = Object.hasOwn(TARGET, args.action) ? TARGET[args.action] : undefined
   if (!target) throw new ApiError('bad_request', `unknown action "${String(args.action)}"`)
   if (args.reason != null && (typeof args.reason !== 'string' || args.reason.length > 500)) {
     throw new ApiError('bad_request', 'reason must be a string of at most 500 characters')

@@ -88,7 +88,10 @@ describe('review screen', () => {
     expect(clipStatus(w)).toBe('accepted')
     expect(option(w, 1).text()).toContain('accepted')
 
+    // R opens the reason chooser; R again rejects without a reason.
     await press('R')
+    expect(transport.calls('clips:decide')).toHaveLength(1)
+    await press('r')
     expect(transport.calls('clips:decide')).toEqual([
       { clipId: 1, action: 'accept' },
       { clipId: 1, action: 'reject' },

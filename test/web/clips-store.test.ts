@@ -137,4 +137,31 @@ describe('clips store', () => {
 
     expect(store.selected?.status).toBe('accepted')
   })
+
+  it('a sort change restarts paging and every page carries the sort; the default sends none', async () => {
+    const { transport } = setupStores(pagedTransport([clip(1), clip(2), clip(3)]))
+    const store = useClipsStore()
+    await store.loadFirst()
+    await store.setSort({ sort: 'aesthetic', order: 'desc' })
+    await store.loadMore()
+    await store.setSort({ sort: 'aesthetic', order: 'desc' }) // unchanged: no request
+    await store.setSort({ sort: 'id', order: 'asc' })
+    expect(transport.calls('clips:list')).toEqual([
+      { status: 'all', limit: PAGE_SIZE, cursor: null },
+      { status: 'all', sort: 'aesthetic', order: 'desc', limit: PAGE_SIZE, cursor: null },
+      { status: 'all', sort: 'aesthetic', order: 'desc', limit: PAGE_SIZE, cursor: 'after-2' },
+      { status: 'all', limit: PAGE_SIZE, cursor: null },
+    ])
+  })
+
+  it('decides a given clip with a reason, not only the selected one', async () => {
+    const transport = pagedTransport([clip(1), clip(2)]).respond('clips:decide', () => ok(clip(2, { status: 'rejected' })))
+    setupStores(transport)
+    const store = useClipsStore()
+    await store.loadFirst()
+    await store.decide('reject', { clipId: 2, reason: 'NSFW' })
+    expect(transport.calls('clips:decide')).toEqual([{ clipId: 2, action: 'reject', reason: 'NSFW' }])
+    expect(store.items.find((c) => c.id === 2)?.status).toBe('rejected')
+    expect(store.selectedId).toBe(1)
+  })
 })

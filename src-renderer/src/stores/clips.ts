@@ -1,11 +1,19 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { ClipDetail, ClipStatus, ClipSummary, DecisionAction } from '../../../src-main/api/contract'
+import type { ClipDetail, ClipListQuery, ClipSortKey, ClipStatus, ClipSummary, DecisionAction } from '../../../src-main/api/contract'
 import { describeError, isAbortError } from '../api/api-error'
 import { useApi } from '../api/use-api'
 
 export type StatusFilter = ClipStatus | 'all'
 export const STATUS_FILTERS: readonly StatusFilter[] = ['all', 'pending', 'accepted', 'rejected']
+
+export type SortOrder = 'asc' | 'desc'
+export interface ClipSort {
+  sort: ClipSortKey
+  order: SortOrder
+}
+/** The core's own default order; a query for it carries no sort fields. */
+export const DEFAULT_SORT: ClipSort = { sort: 'id', order: 'asc' }
 
 export const PAGE_SIZE = 100
 /** Above this many changed clips in view, one page reload is cheaper than per-clip fetches. */
@@ -37,6 +45,7 @@ export const useClipsStore = defineStore('clips', () => {
   const items = shallowRef<ClipSummary[]>([])
   const nextCursor = ref<string | null>(null)
   const statusFilter = ref<StatusFilter>('all')
+  const sort = ref<ClipSort>(DEFAULT_SORT)
   const loadingFirst = ref(false)
   const loadingMore = ref(false)
   const loaded = ref(false)
@@ -58,6 +67,13 @@ export const useClipsStore = defineStore('clips', () => {
   let writeClock = 0
   const lastWrite = new Map<number, number>()
 
+  // Keyset paging on the core works for every sort key, so the cursor simply follows the query.
+  function listQuery(cursor: string | null): ClipListQuery {
+    const { sort: key, order } = sort.value
+    const custom = key !== DEFAULT_SORT.sort || order !== DEFAULT_SORT.order
+    return { status: statusFilter.value, ...(custom ? { sort: key, order } : {}), limit: PAGE_SIZE, cursor }
+  }
+
   function replaceItem(summary: ClipSummary): void {
     lastWrite.set(summary.id, ++writeClock)
     const i = items.value.findIndex((c) => c.id === summary.id)
@@ -73,11 +89,7 @@ export const useClipsStore = defineStore('clips', () => {
     loadingFirst.value = true
     loadingMore.value = false
     try {
-      const page = await api.invoke(
-        'clips:list',
-        { status: statusFilter.value, limit: PAGE_SIZE, cursor: null },
-        { signal: own.signal },
-      )
+      const page = await api.invoke('clips:list', listQuery(null), { signal: own.signal })
       items.value = page.items
       nextCursor.value = page.nextCursor
       loaded.value = true
@@ -96,11 +108,7 @@ export const useClipsStore = defineStore('clips', () => {
     const own = (listController ??= new AbortController())
     loadingMore.value = true
     try {
-      const page = await api.invoke(
-        'clips:list',
-        { status: statusFilter.value, limit: PAGE_SIZE, cursor: nextCursor.value },
-        { signal: own.signal },
-      )
+      const page = await api.invoke('clips:list', listQuery(nextCursor.value), { signal: own.signal })
       const seen = new Set(items.value.map((c) => c.id))
       items.value = items.value.concat(page.items.filter((c) => !seen.has(c.id)))
       nextCursor.value = page.nextCursor
@@ -116,6 +124,12 @@ export const useClipsStore = defineStore('clips', () => {
   async function setFilter(filter: StatusFilter): Promise<void> {
     if (filter === statusFilter.value && loaded.value) return
     statusFilter.value = filter
+    await loadFirst()
+  }
+
+  async function setSort(next: ClipSort): Promise<void> {
+    if (next.sort === sort.value.sort && next.order === sort.value.order && loaded.value) return
+    sort.value = { sort: next.sort, order: next.order }
     await loadFirst()
   }
 
@@ -137,17 +151,19 @@ export const useClipsStore = defineStore('clips', () => {
   }
 
   /**
-   * Records a decision for the selected clip. The card changes only when the core answers with
-   * the saved summary: a curator must never see "accepted" for a decision that is not on disk.
-   * A clip that no longer matches the filter stays in place so J/K order does not jump.
+   * Records a decision for the selected clip (or `clipId`, e.g. an undo of a clip left behind).
+   * The card changes only when the core answers with the saved summary: a curator must never
+   * see "accepted" for a decision that is not on disk. A clip that no longer matches the filter
+   * stays in place so J/K order does not jump.
    */
-  async function decide(action: DecisionAction): Promise<ClipSummary | null> {
-    const clip = selected.value
+  async function decide(action: DecisionAction, options: { reason?: string | null; clipId?: number } = {}): Promise<ClipSummary | null> {
+    const clip = options.clipId !== undefined ? { id: options.clipId } : selected.value
     if (!clip || deciding.value.has(clip.id)) return null
     deciding.value = new Set(deciding.value).add(clip.id)
     decideError.value = null
     try {
-      const saved = await api.invoke('clips:decide', { clipId: clip.id, action })
+      const args = options.reason ? { clipId: clip.id, action, reason: options.reason } : { clipId: clip.id, action }
+      const saved = await api.invoke('clips:decide', args)
       replaceItem(saved)
       return saved
     } catch (err) {
@@ -193,6 +209,7 @@ export const useClipsStore = defineStore('clips', () => {
     items,
     nextCursor,
     statusFilter,
+    sort,
     loadingFirst,
     loadingMore,
     loaded,
@@ -207,10 +224,12 @@ export const useClipsStore = defineStore('clips', () => {
     loadFirst,
     loadMore,
     setFilter,
+    setSort,
     select,
     selectNext,
     selectPrevious,
     decide,
+    applySummary: replaceItem,
     onClipsChanged,
   }
 })

@@ -39,6 +39,23 @@ describe('clips store', () => {
     ])
   })
 
+  it('a clip selected far beyond the loaded pages (from the grid cache) is the selected clip and takes decisions', async () => {
+    const far = clip(900_000)
+    const transport = pagedTransport([clip(1), clip(2), clip(3)]).respond('clips:decide', () => ok({ ...far, status: 'accepted' }))
+    setupStores(transport)
+    const store = useClipsStore()
+    await store.loadFirst()
+    store.select(far.id, far)
+    expect(store.selected?.id).toBe(900_000)
+    await store.decide('accept')
+    expect(transport.calls('clips:decide')).toEqual([{ clipId: 900_000, action: 'accept' }])
+    expect(store.selected?.status).toBe('accepted')
+    await store.selectNext() // no neighbour in the store's pages: stays put (the grid moves)
+    expect(store.selectedId).toBe(900_000)
+    store.select(2)
+    expect(store.selected?.id).toBe(2)
+  })
+
   it('J past the last loaded clip loads the next page and moves onto it', async () => {
     setupStores(pagedTransport([clip(1), clip(2), clip(3)]))
     const store = useClipsStore()

@@ -55,7 +55,14 @@ export const useClipsStore = defineStore('clips', () => {
   const deciding = shallowRef<ReadonlySet<number>>(new Set())
   const decideError = ref<string | null>(null)
 
-  const selected = computed(() => items.value.find((c) => c.id === selectedId.value) ?? null)
+  /**
+   * A clip selected in the grid far beyond the store's own pages (the grid's sparse cache holds
+   * it): kept here so the detail pane, decisions and edits work on it too.
+   */
+  const farSelected = shallowRef<ClipSummary | null>(null)
+  const selected = computed(
+    () => items.value.find((c) => c.id === selectedId.value) ?? (farSelected.value?.id === selectedId.value ? farSelected.value : null),
+  )
   const selectedIndex = computed(() => items.value.findIndex((c) => c.id === selectedId.value))
   const hasMore = computed(() => nextCursor.value !== null)
   const selectedIsDeciding = computed(() => selectedId.value !== null && deciding.value.has(selectedId.value))
@@ -76,6 +83,7 @@ export const useClipsStore = defineStore('clips', () => {
 
   function replaceItem(summary: ClipSummary): void {
     lastWrite.set(summary.id, ++writeClock)
+    if (farSelected.value?.id === summary.id) farSelected.value = summary
     const i = items.value.findIndex((c) => c.id === summary.id)
     if (i < 0) return
     const next = items.value.slice()
@@ -133,19 +141,24 @@ export const useClipsStore = defineStore('clips', () => {
     await loadFirst()
   }
 
-  function select(id: number | null): void {
+  /** `clip`: the summary the caller holds, for clips outside the store's loaded pages. */
+  function select(id: number | null, clip?: ClipSummary): void {
     selectedId.value = id
+    farSelected.value = clip && clip.id === id && !items.value.some((c) => c.id === id) ? clip : null
     decideError.value = null
   }
 
   async function selectNext(): Promise<void> {
     const i = selectedIndex.value
+    // A far clip has no neighbour in the store's pages: the grid's arrow keys move from it.
+    if (i < 0 && farSelected.value) return
     if (i + 1 >= items.value.length && hasMore.value) await loadMore()
     const next = items.value[i + 1]
     if (next) select(next.id)
   }
 
   function selectPrevious(): void {
+    if (selectedIndex.value < 0) return
     const prev = items.value[selectedIndex.value - 1]
     if (prev) select(prev.id)
   }

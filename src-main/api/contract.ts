@@ -61,8 +61,28 @@ export interface ReviewEventDto {
   createdAt: string
 }
 
+/** Fields the UI filters and histograms work on (each has an index). */
+export type FilterField = 'similarity' | 'aesthetic' | 'duration' | 'captionLength'
+
+/** A closed range; or, with `topPercent`, the best k % of clips by that field (rank based, like InternVid's FLT). */
+export interface RangeFilter {
+  min?: number
+  max?: number
+  topPercent?: number
+}
+
+export interface ClipFilters {
+  similarity?: RangeFilter
+  aesthetic?: RangeFilter
+  duration?: RangeFilter
+  captionLength?: RangeFilter
+  /** Full-text search over the curated caption (FTS5); words are ANDed, no query syntax needed. */
+  text?: string
+}
+
 export interface ClipListQuery {
   status?: ClipStatus | 'all'
+  filters?: ClipFilters
   sort?: ClipSortKey
   order?: 'asc' | 'desc'
   limit?: number
@@ -73,6 +93,34 @@ export interface ClipListQuery {
 export interface ClipPage {
   items: ClipSummary[]
   nextCursor: string | null
+}
+
+export interface HistogramQuery {
+  field: FilterField
+  /** 1..100 (default 40). */
+  bins?: number
+  status?: ClipStatus | 'all'
+  filters?: ClipFilters
+}
+
+export interface Histogram {
+  field: FilterField
+  /** Range of the field over all clips that have it (bins span [min, max]). */
+  min: number | null
+  max: number | null
+  binWidth: number | null
+  /** Counts per bin over every clip, and over the clips passing the query's status and filters. */
+  all: number[]
+  filtered: number[]
+  /** Clips without a value for the field (not counted in the bins). */
+  missing: number
+}
+
+export interface KeepRate {
+  clips: number
+  hours: number
+  totalClips: number
+  totalHours: number
 }
 
 export interface DecideArgs {
@@ -127,6 +175,10 @@ export interface ApiContract {
   'clips:decide': (args: DecideArgs) => Promise<ClipSummary>
   /** A curator's caption edit (appended to the history; similarity becomes stale). */
   'clips:updateCaption': (args: { clipId: number; caption: string }) => Promise<ClipSummary>
+  /** Histogram of one field inside its slider: all clips vs the filtered set. */
+  'clips:histogram': (args: HistogramQuery) => Promise<Histogram>
+  /** The keep-rate readout: clips and hours of video passing the filters, against all. */
+  'clips:keepRate': (args: { status?: ClipStatus | 'all'; filters?: ClipFilters }) => Promise<KeepRate>
   'settings:get': (args: Record<string, never>) => Promise<SettingsDto>
   'settings:update': (args: Partial<SettingsDto>) => Promise<SettingsDto>
   /** Starts a job in a worker thread; progress arrives as `jobs:progress` events. */
@@ -172,6 +224,8 @@ export const API_CHANNELS = exactKeys<ApiContract>()([
   'clips:get',
   'clips:decide',
   'clips:updateCaption',
+  'clips:histogram',
+  'clips:keepRate',
   'settings:get',
   'settings:update',
   'jobs:start',

@@ -3,6 +3,7 @@ import { JobHost } from '../jobs/job-host'
 import { ModelNotInstalledError } from '../ml/model-store'
 import { projectInfo } from '../services/project.service'
 import { updateCaption } from '../services/caption.service'
+import { histogram, keepRate } from '../services/filter.service'
 import { decideClip, getClip, listClips, toClipSummary } from '../services/review.service'
 import { defaultScoringDeps } from '../services/scoring/default-deps'
 import { TextScorer } from '../services/scoring/rescore.service'
@@ -68,6 +69,8 @@ export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(
     'clips:get': (args) => getClip(ctx, args.clipId),
     'clips:decide': (args) => decideClip(ctx, args),
     'clips:updateCaption': (args) => updateCaption(ctx, args.clipId, args.caption),
+    'clips:histogram': (args) => histogram(ctx, args),
+    'clips:keepRate': (args) => keepRate(ctx, args),
     'settings:get': () => getSettings(ctx),
     'settings:update': (args) => updateSettings(ctx, args),
     'jobs:start': (args) => ({ jobId: jobs.start(jobRequest(args)) }),

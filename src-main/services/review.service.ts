@@ -2,6 +2,8 @@ import type { ClipDetail, ClipListQuery, ClipPage, ClipSummary, DecideArgs, Clip
 import { ApiError } from '../api/errors'
 import type { ProjectContext } from '../core/project-context'
 import type { ClipRow, KeysetCursor } from '../db/repositories/clip.repository'
+import { filterSql } from '../db/repositories/clip-filters'
+import { checkFilters, resolveFilters } from './filter.service'
 import { getReviewer } from './settings.service'
 
 const MAX_PAGE = 500
@@ -52,6 +54,7 @@ export function listClips(ctx: ProjectContext, q: ClipListQuery): ClipPage {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ApiError('bad_request', `limit must be 1..${MAX_PAGE}`)
   const { rows, next } = ctx.repos.clips.page({
     status,
+    filter: q.filters ? filterSql(resolveFilters(ctx, checkFilters(q.filters)), undefined) : undefined,
     sort,
     order,
     limit,

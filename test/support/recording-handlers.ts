@@ -26,6 +26,8 @@ export const SAMPLE_ARGS: Record<ApiChannel, unknown> = {
   'clips:get': { clipId: 1 },
   'clips:decide': { clipId: 1, action: 'accept' },
   'clips:updateCaption': { clipId: 1, caption: 'a  curated   caption ' },
+  'clips:histogram': { field: 'duration', bins: 4 },
+  'clips:keepRate': { filters: { duration: { min: 1 } } },
   'settings:get': {},
   'settings:update': { reviewer: 'ana' },
   // A job that fails fast (no such file): the worker starts, reports, and exits.
@@ -47,6 +49,8 @@ export const SAMPLE_ANSWERS: Record<ApiChannel, unknown> = {
   'clips:get': ok({ id: 1, history: [] }),
   'clips:decide': ok({ id: 1, status: 'accepted' }),
   'clips:updateCaption': ok({ id: 1, caption: 'a curated caption' }),
+  'clips:histogram': ok({ field: 'duration', min: 2, max: 2, all: [1, 0, 0, 0], filtered: [1, 0, 0, 0], missing: 0 }),
+  'clips:keepRate': ok({ clips: 1, totalClips: 1 }),
   'settings:get': ok({ reviewer: expect.any(String) }),
   'settings:update': ok({ reviewer: 'ana' }),
   'jobs:start': ok({ jobId: expect.any(Number) }),

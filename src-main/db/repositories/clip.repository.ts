@@ -1,6 +1,7 @@
 import type { Db } from '../connection'
 import type { ClipSortKey, ClipStatus } from '../../api/contract'
 import { nowIso } from '../../core/clock'
+import type { SqlFilter } from './clip-filters'
 
 export interface ClipRow {
   id: number
@@ -46,6 +47,8 @@ export interface KeysetCursor {
 
 export interface PageQuery {
   status: ClipStatus | 'all'
+  /** Extra conditions (ranges, caption search) from clip-filters.ts. */
+  filter?: SqlFilter
   sort: ClipSortKey
   order: 'asc' | 'desc'
   limit: number
@@ -70,19 +73,20 @@ export function createClipRepository(db: Db) {
     const col = SORT_COLUMNS[q.sort]
     const dir = q.order === 'desc' ? 'DESC' : 'ASC'
     const cmp = q.order === 'desc' ? '<' : '>'
-    const statusSql = q.status === 'all' ? '' : 'AND c.status = @status'
+    const statusSql = (q.status === 'all' ? '' : 'AND c.status = @status') + (q.filter?.sql ?? '')
+    const extra = q.filter?.params ?? {}
     const rows: ClipRow[] = []
     let after = q.after
     // Phase 1: rows with a sort value; phase 2: rows whose sort value is NULL (never for id).
     if (!after || after.phase === 'value') {
       const keyset = after ? `AND (${col} ${cmp} @value OR (${col} = @value AND c.id ${cmp} @id))` : ''
       const sql = `${SELECT} WHERE ${col} IS NOT NULL ${statusSql} ${keyset} ORDER BY ${col} ${dir}, c.id ${dir} LIMIT @limit`
-      rows.push(...db.prepare<Record<string, unknown>, ClipRow>(sql).all({ status: q.status, value: after?.value, id: after?.id, limit: q.limit }))
+      rows.push(...db.prepare<Record<string, unknown>, ClipRow>(sql).all({ ...extra, status: q.status, value: after?.value, id: after?.id, limit: q.limit }))
       if (rows.length < q.limit && q.sort !== 'id') after = { phase: 'null', value: null, id: 0 }
     }
     if (rows.length < q.limit && after?.phase === 'null') {
       const sql = `${SELECT} WHERE ${col} IS NULL ${statusSql} AND c.id > @id ORDER BY c.id LIMIT @limit`
-      rows.push(...db.prepare<Record<string, unknown>, ClipRow>(sql).all({ status: q.status, id: after.id, limit: q.limit - rows.length }))
+      rows.push(...db.prepare<Record<string, unknown>, ClipRow>(sql).all({ ...extra, status: q.status, id: after.id, limit: q.limit - rows.length }))
     }
     const last = rows.at(-1)
     if (rows.length < q.limit || !last) return { rows, next: null }

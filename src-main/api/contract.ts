@@ -123,6 +123,15 @@ export interface KeepRate {
   totalHours: number
 }
 
+export interface SavedView {
+  id: number
+  name: string
+  status: ClipStatus | 'all'
+  filters: ClipFilters
+  sort: { sort: ClipSortKey; order: 'asc' | 'desc' }
+  updatedAt: string
+}
+
 export interface DecideArgs {
   clipId: number
   action: DecisionAction
@@ -179,6 +188,15 @@ export interface ApiContract {
   'clips:histogram': (args: HistogramQuery) => Promise<Histogram>
   /** The keep-rate readout: clips and hours of video passing the filters, against all. */
   'clips:keepRate': (args: { status?: ClipStatus | 'all'; filters?: ClipFilters }) => Promise<KeepRate>
+  /**
+   * Decide every clip of the filtered set as one audited batch; `expectedCount` is the count the
+   * confirmation showed (a changed set is refused).
+   */
+  'clips:decideBatch': (args: { status?: ClipStatus | 'all'; filters?: ClipFilters; action: DecisionAction; reason?: string | null; expectedCount: number }) => Promise<{ batchId: string; changed: number }>
+  'clips:undoBatch': (args: { batchId: string }) => Promise<{ restored: number; skipped: number }>
+  'views:list': (args: Record<string, never>) => Promise<SavedView[]>
+  'views:save': (args: { name: string; status?: ClipStatus | 'all'; filters?: ClipFilters; sort?: { sort: ClipSortKey; order: 'asc' | 'desc' } }) => Promise<SavedView>
+  'views:delete': (args: { id: number }) => Promise<{ deleted: boolean }>
   'settings:get': (args: Record<string, never>) => Promise<SettingsDto>
   'settings:update': (args: Partial<SettingsDto>) => Promise<SettingsDto>
   /** Starts a job in a worker thread; progress arrives as `jobs:progress` events. */
@@ -226,6 +244,11 @@ export const API_CHANNELS = exactKeys<ApiContract>()([
   'clips:updateCaption',
   'clips:histogram',
   'clips:keepRate',
+  'clips:decideBatch',
+  'clips:undoBatch',
+  'views:list',
+  'views:save',
+  'views:delete',
   'settings:get',
   'settings:update',
   'jobs:start',

@@ -3,7 +3,9 @@ import { JobHost } from '../jobs/job-host'
 import { ModelNotInstalledError } from '../ml/model-store'
 import { projectInfo } from '../services/project.service'
 import { updateCaption } from '../services/caption.service'
+import { decideBatch, undoBatch } from '../services/batch.service'
 import { histogram, keepRate } from '../services/filter.service'
+import { deleteView, listViews, saveView } from '../services/saved-view.service'
 import { decideClip, getClip, listClips, toClipSummary } from '../services/review.service'
 import { defaultScoringDeps } from '../services/scoring/default-deps'
 import { TextScorer } from '../services/scoring/rescore.service'
@@ -71,6 +73,11 @@ export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(
     'clips:updateCaption': (args) => updateCaption(ctx, args.clipId, args.caption),
     'clips:histogram': (args) => histogram(ctx, args),
     'clips:keepRate': (args) => keepRate(ctx, args),
+    'clips:decideBatch': (args) => decideBatch(ctx, args),
+    'clips:undoBatch': (args) => undoBatch(ctx, args.batchId),
+    'views:list': () => listViews(ctx),
+    'views:save': (args) => saveView(ctx, args),
+    'views:delete': (args) => deleteView(ctx, args.id),
     'settings:get': () => getSettings(ctx),
     'settings:update': (args) => updateSettings(ctx, args),
     'jobs:start': (args) => ({ jobId: jobs.start(jobRequest(args)) }),

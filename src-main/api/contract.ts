@@ -37,6 +37,8 @@ export interface ClipSummary {
   /** A 10-frame horizontal scrub strip at /media/sprite/<clipId> (vicurate-media://local/sprite/<id>). */
   hasSprite: boolean
   mediaMissing: boolean
+  /** Frame rate of the source video (frame stepping), when known. */
+  fps: number | null
 }
 
 export interface ClipDetail extends ClipSummary {
@@ -44,7 +46,6 @@ export interface ClipDetail extends ClipSummary {
   modelCaptions: { scale: string; text: string; modelId: string | null; frameIndex: number | null }[]
   videoPath: string | null
   videoDurationS: number | null
-  fps: number | null
   width: number | null
   height: number | null
   history: ReviewEventDto[]

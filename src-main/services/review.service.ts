@@ -22,6 +22,7 @@ export function toClipSummary(r: ClipRow): ClipSummary {
     aesthetic: r.aesthetic,
     hasThumbnail: r.thumbnail !== null,
     hasSprite: r.has_sprite === 1,
+    fps: r.fps,
     mediaMissing: r.video_path === null,
   }
 }

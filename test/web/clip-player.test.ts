@@ -134,3 +134,33 @@ describe('ClipPlayer', () => {
     expect(wrapper.get('video').attributes('src')).toBeUndefined()
   })
 })
+
+describe('ClipPlayer controls for judging cuts', () => {
+  it('steps one frame at a time (paused, inside the clip) and keeps the chosen speed', async () => {
+    const { wrapper, video } = mountPlayer(10, 12.5)
+    await wrapper.setProps({ clip: clip(4, { startS: 10, endS: 12.5, durationS: 2.5, fps: 20 }) })
+    video.dispatchEvent(new Event('loadedmetadata'))
+    await flushPromises()
+    await wrapper.get('button[aria-label="Next frame"]').trigger('click')
+    expect(video.currentTime).toBeCloseTo(10.05, 6)
+    await wrapper.get('button[aria-label="Previous frame"]').trigger('click')
+    await wrapper.get('button[aria-label="Previous frame"]').trigger('click')
+    expect(video.currentTime).toBe(10) // never before the clip start
+    await wrapper.get('select[aria-label="Playback speed"]').setValue('0.5')
+    expect(video.playbackRate).toBe(0.5)
+    video.dispatchEvent(new Event('loadedmetadata')) // a new source keeps the rate
+    expect(video.playbackRate).toBe(0.5)
+    wrapper.unmount()
+  })
+
+  it('with context on, plays from N s before the clip to N s after it', async () => {
+    const { wrapper, video } = mountPlayer(10, 12.5)
+    await wrapper.get('select[aria-label="Context around the clip"]').setValue('2')
+    video.dispatchEvent(new Event('loadedmetadata'))
+    await flushPromises()
+    expect(video.currentTime).toBe(8)
+    const scrub = wrapper.get('input[aria-label="Position in clip"]').element as HTMLInputElement
+    expect([scrub.min, scrub.max]).toEqual(['8', '14.5'])
+    wrapper.unmount()
+  })
+})

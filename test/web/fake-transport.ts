@@ -92,6 +92,7 @@ export function clip(id: number, over: Partial<ClipSummary> = {}): ClipSummary {
     aesthetic: null,
     hasThumbnail: true,
     hasSprite: false,
+    fps: 25,
     mediaMissing: false,
     ...over,
   }

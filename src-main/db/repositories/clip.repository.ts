@@ -16,6 +16,7 @@ export interface ClipRow {
   aesthetic: number | null
   thumbnail: string | null
   video_path: string | null
+  fps: number | null
   /** 1 when the frames step made the poster and scrub sprite. */
   has_sprite: number
 }
@@ -56,7 +57,7 @@ export interface PageQuery {
 }
 
 const SELECT = `SELECT c.id, c.video_id, v.source_id, c.start_s, c.end_s, c.duration_s, c.status, c.caption,
-  c.similarity, c.aesthetic, c.thumbnail, v.path AS video_path,
+  c.similarity, c.aesthetic, c.thumbnail, v.path AS video_path, v.fps,
   EXISTS (SELECT 1 FROM clip_steps s WHERE s.clip_id = c.id AND s.step = 'frames' AND s.status = 'done') AS has_sprite
   FROM clips c JOIN videos v ON v.id = c.video_id`
 

@@ -33,6 +33,7 @@ function toSummary(d: ClipDetail): ClipSummary {
     aesthetic: d.aesthetic,
     hasThumbnail: d.hasThumbnail,
     hasSprite: d.hasSprite,
+    fps: d.fps,
     mediaMissing: d.mediaMissing,
   }
 }

@@ -1,5 +1,34 @@
-import type { ClipDetail, ClipListQuery, ClipSummary, DecideArgs, ReviewEventDto } from '../../src-main/api/contract'
+import type { ClipDetail, ClipFilters, ClipListQuery, ClipSummary, DecideArgs, FilterField, HistogramQuery, ReviewEventDto } from '../../src-main/api/contract'
 import { FakeTransport, clip, ok, projectInfo } from './fake-transport'
+
+function fieldValue(c: ClipSummary, field: FilterField): number | null {
+  if (field === 'duration') return c.durationS
+  if (field === 'captionLength') return c.caption ? c.caption.trim().split(/\s+/).length : null
+  return c[field]
+}
+
+/** The core's filter semantics, simply: closed ranges, top k % by rank, caption words ANDed. */
+export function matchesFilters(c: ClipSummary, f: ClipFilters | undefined, all: ClipSummary[]): boolean {
+  if (!f) return true
+  for (const field of ['similarity', 'aesthetic', 'duration', 'captionLength'] as const) {
+    const r = f[field]
+    if (!r) continue
+    const v = fieldValue(c, field)
+    if (v === null) return false
+    if (r.min !== undefined && v < r.min) return false
+    if (r.max !== undefined && v > r.max) return false
+    if (r.topPercent !== undefined) {
+      const ranked = all.map((x) => fieldValue(x, field)).filter((x): x is number => x !== null).sort((a, b) => b - a)
+      const keep = Math.ceil((ranked.length * r.topPercent) / 100)
+      if (keep === 0 || v < ranked[keep - 1]!) return false
+    }
+  }
+  if (f.text) {
+    const caption = (c.caption ?? '').toLowerCase()
+    if (!f.text.toLowerCase().split(/\s+/).every((w) => caption.includes(w))) return false
+  }
+  return true
+}
 
 const STATUS = { accept: 'accepted', reject: 'rejected', reset: 'pending' } as const
 
@@ -25,8 +54,15 @@ export class FakeCore {
       })
       .respond('clips:list', (raw) => {
         const q = raw as ClipListQuery
-        const items = [...this.clips.values()].filter((c) => !q.status || q.status === 'all' || c.status === q.status)
-        return ok({ items, nextCursor: null })
+        return ok({ items: this.matching(q.status, q.filters), nextCursor: null })
+      })
+      .respond('clips:histogram', (raw) => ok(this.histogram(raw as HistogramQuery)))
+      .respond('clips:keepRate', (raw) => {
+        const q = raw as Pick<ClipListQuery, 'status' | 'filters'>
+        const hours = (cs: ClipSummary[]) => cs.reduce((s, c) => s + c.durationS, 0) / 3600
+        const kept = this.matching(q.status, q.filters)
+        const all = [...this.clips.values()]
+        return ok({ clips: kept.length, hours: hours(kept), totalClips: all.length, totalHours: hours(all) })
       })
       .respond('clips:get', (raw) => ok(this.detail((raw as { clipId: number }).clipId)))
       .respond('clips:decide', (raw) => {
@@ -42,6 +78,30 @@ export class FakeCore {
         return ok(this.set(clipId, { caption, similarity: null }))
       })
       .respond('clips:rescore', () => ({ ok: false, error: { code: 'unavailable', message: 'ViCLIP is not installed' } }))
+  }
+
+  matching(status: ClipListQuery['status'], filters: ClipFilters | undefined): ClipSummary[] {
+    const all = [...this.clips.values()]
+    return all.filter((c) => (!status || status === 'all' || c.status === status) && matchesFilters(c, filters, all))
+  }
+
+  histogram(q: HistogramQuery) {
+    const bins = q.bins ?? 40
+    const all = [...this.clips.values()]
+    const values = all.map((c) => fieldValue(c, q.field)).filter((v): v is number => v !== null)
+    if (values.length === 0) return { field: q.field, min: null, max: null, binWidth: null, all: [], filtered: [], missing: all.length }
+    const min = Math.min(...values)
+    const max = Math.max(...values)
+    const binWidth = (max - min) / bins || 1
+    const count = (cs: ClipSummary[]) => {
+      const out = new Array<number>(bins).fill(0)
+      for (const c of cs) {
+        const v = fieldValue(c, q.field)
+        if (v !== null) out[Math.min(bins - 1, Math.floor((v - min) / binWidth))]!++
+      }
+      return out
+    }
+    return { field: q.field, min, max, binWidth, all: count(all), filtered: count(this.matching(q.status, q.filters)), missing: all.length - values.length }
   }
 
   detail(id: number): ClipDetail {

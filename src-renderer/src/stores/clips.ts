@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { ClipDetail, ClipListQuery, ClipSortKey, ClipStatus, ClipSummary, DecisionAction } from '../../../src-main/api/contract'
+import type { ClipDetail, ClipFilters, ClipListQuery, ClipSortKey, ClipStatus, ClipSummary, DecisionAction } from '../../../src-main/api/contract'
 import { describeError, isAbortError } from '../api/api-error'
 import { useApi } from '../api/use-api'
 
@@ -16,6 +16,11 @@ export interface ClipSort {
 export const DEFAULT_SORT: ClipSort = { sort: 'id', order: 'asc' }
 
 export const PAGE_SIZE = 100
+
+/** True when `f` names any filter (`buildFilters` in stores/filters.ts leaves out open ranges and empty text). */
+export function hasFilters(f: ClipFilters): boolean {
+  return Object.keys(f).length > 0
+}
 /** Above this many changed clips in view, one page reload is cheaper than per-clip fetches. */
 const MAX_PER_CLIP_REFRESH = 20
 
@@ -47,6 +52,8 @@ export const useClipsStore = defineStore('clips', () => {
   const nextCursor = ref<string | null>(null)
   const statusFilter = ref<StatusFilter>('all')
   const sort = ref<ClipSort>(DEFAULT_SORT)
+  /** Score/duration/caption-length ranges and caption text (built by the filters store). */
+  const filters = shallowRef<ClipFilters>({})
   const loadingFirst = ref(false)
   const loadingMore = ref(false)
   const loaded = ref(false)
@@ -79,7 +86,8 @@ export const useClipsStore = defineStore('clips', () => {
   function listQuery(cursor: string | null): ClipListQuery {
     const { sort: key, order } = sort.value
     const custom = key !== DEFAULT_SORT.sort || order !== DEFAULT_SORT.order
-    return { status: statusFilter.value, ...(custom ? { sort: key, order } : {}), limit: PAGE_SIZE, cursor }
+    const narrowed = hasFilters(filters.value) ? { filters: filters.value } : {}
+    return { status: statusFilter.value, ...narrowed, ...(custom ? { sort: key, order } : {}), limit: PAGE_SIZE, cursor }
   }
 
   function replaceItem(summary: ClipSummary): void {
@@ -139,6 +147,12 @@ export const useClipsStore = defineStore('clips', () => {
   async function setSort(next: ClipSort): Promise<void> {
     if (next.sort === sort.value.sort && next.order === sort.value.order && loaded.value) return
     sort.value = { sort: next.sort, order: next.order }
+    await loadFirst()
+  }
+
+  async function setFilters(next: ClipFilters): Promise<void> {
+    if (JSON.stringify(next) === JSON.stringify(filters.value) && loaded.value) return
+    filters.value = next
     await loadFirst()
   }
 
@@ -224,6 +238,7 @@ export const useClipsStore = defineStore('clips', () => {
     nextCursor,
     statusFilter,
     sort,
+    filters,
     loadingFirst,
     loadingMore,
     loaded,
@@ -239,6 +254,7 @@ export const useClipsStore = defineStore('clips', () => {
     loadMore,
     setFilter,
     setSort,
+    setFilters,
     select,
     selectNext,
     selectPrevious,

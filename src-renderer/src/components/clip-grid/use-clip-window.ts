@@ -2,7 +2,8 @@ import { computed, onScopeDispose, shallowRef, watch } from 'vue'
 import { storeToRefs } from 'pinia'
 import type { ClipSummary } from '../../../../src-main/api/contract'
 import { useApi } from '../../api/use-api'
-import { useClipsStore } from '../../stores/clips'
+import { hasFilters, useClipsStore } from '../../stores/clips'
+import { useFiltersStore } from '../../stores/filters'
 import { useProjectStore } from '../../stores/project'
 import { SparseClipPages } from './sparse-pages'
 
@@ -23,13 +24,16 @@ export function useClipWindow() {
   const api = useApi()
   const clips = useClipsStore()
   const project = useProjectStore()
-  const { items, statusFilter, sort, hasMore } = storeToRefs(clips)
+  const { items, statusFilter, sort, filters, hasMore } = storeToRefs(clips)
+  const filterStore = useFiltersStore()
 
   // Bumped on every cache change; readers depend on it instead of on a reactive million-row map.
   const version = shallowRef(0)
   const bump = (): void => void version.value++
 
   const counted = computed<number | null>(() => {
+    // Filtered: the keep-rate answer for exactly this status and filters counts the list.
+    if (hasFilters(filters.value)) return filterStore.countFor(statusFilter.value, filters.value)
     const info = project.info
     if (!info) return null
     return statusFilter.value === 'all' ? info.clips : info.byStatus[statusFilter.value]
@@ -38,7 +42,8 @@ export function useClipWindow() {
   const pages = new SparseClipPages((req, signal) => {
     const { sort: key, order } = sort.value
     const reversed = order === 'asc' ? 'desc' : 'asc'
-    const query = { status: statusFilter.value, sort: key, order: req.direction === 'forward' ? order : reversed }
+    const narrowed = hasFilters(filters.value) ? { filters: filters.value } : {}
+    const query = { status: statusFilter.value, ...narrowed, sort: key, order: req.direction === 'forward' ? order : reversed }
     return api.invoke('clips:list', { ...query, limit: req.limit, cursor: req.cursor }, { signal })
   }, counted.value ?? 0, bump)
   // The core puts NULL scores last in either order, so only non-null keys reverse exactly.
@@ -53,7 +58,7 @@ export function useClipWindow() {
     return counted.value === null ? known : Math.max(pages.size, items.value.length)
   })
 
-  watch([statusFilter, sort], () => pages.reset(counted.value ?? 0, reversible()))
+  watch([statusFilter, sort, filters], () => pages.reset(counted.value ?? 0, reversible()))
   watch(counted, (n) => {
     if (n !== null) pages.setTotal(n)
   })

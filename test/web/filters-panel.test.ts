@@ -105,7 +105,7 @@ describe('FiltersPanel', () => {
     expect(toggle.attributes('aria-expanded')).toBe('true')
     const readout = w.get('output[role="status"][aria-label="Keep rate"]')
     expect(readout.text()).toBe('4 clips · 2.0 h · 100.0 % of all')
-    expect(w.findAll('[role="group"]')).toHaveLength(4)
+    expect(w.findAll('[role="group"][aria-label$=" filter"]')).toHaveLength(4)
     // No clip has an aesthetic score: that field has no bins (and an inert slider).
     expect(w.findAll('rect.bar-all').length).toBe(3 * 40)
     expect(w.get('input[aria-label="Aesthetic minimum"]').attributes('disabled')).toBeDefined()

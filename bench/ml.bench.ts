@@ -23,6 +23,7 @@ import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { cosine, ViclipModel } from '../src-main/ml/models/viclip'
 import { ClipBpeTokenizer } from '../src-main/ml/tokenizer/clip-bpe-tokenizer'
+import { lowbias32, seededUniform } from '../test/unit/ml/viclip-seeded'
 
 const ROOT = resolve(__dirname, '..')
 const TMP = join(ROOT, 'bench', 'tmp')
@@ -55,23 +56,6 @@ const r6 = (x: number) => Math.round(x * 1e6) / 1e6
 const log = (...a: unknown[]) => console.error(`[ml.bench ${new Date().toISOString().slice(11, 19)}]`, ...a)
 
 // ---------------------------------------------------------------- inputs
-
-function lowbias32(x: number): number {
-  x ^= x >>> 16
-  x = Math.imul(x, 0x7feb352d)
-  x ^= x >>> 15
-  x = Math.imul(x, 0x846ca68b)
-  x ^= x >>> 16
-  return x >>> 0
-}
-
-/** Same generator as tools/export/seeded.py: uniform in [-scale, scale), ImageNet-normalised range. */
-function seededUniform(count: number, seed: number, scale: number): Float32Array {
-  const offset = Number((BigInt(seed) * 0x9e3779b9n) & 0xffffffffn)
-  const out = new Float32Array(count)
-  for (let i = 0; i < count; i++) out[i] = ((lowbias32((i + offset) >>> 0) / 4294967296) * 2 - 1) * scale
-  return out
-}
 
 /** Varied captions in the style of InternVid's (short, long, some past the 32-token context). */
 function captions(n: number): string[] {

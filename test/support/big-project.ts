@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs'
 import { openProject } from '../../src-main/core/project-context'
+import { mulberry32 } from './jsonl-fixtures'
 
 /**
  * Synthetic projects of any size for grid and paging tests, e.g. the 1M-clip e2e project.
@@ -31,17 +32,8 @@ export interface BigProjectResult {
   reused: boolean
 }
 
-/** mulberry32: tiny, fast and good enough for test data; not for anything secret. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The same seeded PRNG as the JSONL fixtures: identical projects on every run. */
+export const seededRandom = mulberry32
 
 const BATCH = 100_000
 

@@ -2,7 +2,7 @@
  * Node twin of tools/export/seeded.py: regenerates the exporter's seeded reference inputs
  * bit-for-bit, so fixtures carry a few KB of expected outputs instead of MBs of inputs.
  */
-function lowbias32(x: number): number {
+export function lowbias32(x: number): number {
   x ^= x >>> 16
   x = Math.imul(x, 0x7feb352d)
   x ^= x >>> 15

@@ -42,7 +42,7 @@ export interface ModelManifest {
   preprocessing: Record<string, Record<string, unknown>>
   tokenizer?: { type: string; context: number; merges: string; sot: number; eot: number; pad: number }
   architecture: Record<string, unknown>
-  weights: { source: 'random-init'; seed: number } | { source: 'checkpoint'; file: string; sha256: string }
+  weights: { source: 'random-init'; seed: number } | { source: 'checkpoint'; file: string; sha256: string } | { source: 'published'; repo: string }
   export: { opset: number; precision: 'fp32' | 'fp16' | 'int8'; ioDtype: string; [k: string]: unknown }
 }
 
@@ -64,6 +64,19 @@ function isTensorSpec(v: unknown): v is TensorSpec {
   )
 }
 
+/** Tasks whose folders hold generative models in transformers.js layout (no embedding output). */
+export const GENERATIVE_TASKS = ['image-to-text', 'text-generation']
+
+/**
+ * A name inside the model folder: plain ("head.onnx") or a relative path in the Hugging Face
+ * layout ("onnx/model.onnx"). Never absolute, never "..", never backslashes or empty segments.
+ */
+export function isSafeRelativeName(name: string): boolean {
+  if (!name || name.includes('\\') || name.includes('\0') || name.startsWith('/')) return false
+  const parts = name.split('/')
+  return parts.every((p) => p !== '' && p !== '.' && p !== '..') && parts.length <= 4
+}
+
 /** Parses and checks the parts of the manifest that code relies on; names the file on failure. */
 export function parseManifest(text: string, file: string): ModelManifest {
   let raw: unknown
@@ -78,7 +91,9 @@ export function parseManifest(text: string, file: string): ModelManifest {
   for (const key of ['id', 'revision', 'task'] as const) {
     if (typeof m[key] !== 'string' || !m[key]) throw new ManifestError(file, `missing string field "${key}"`)
   }
-  if (!Number.isInteger(m.embeddingDim) || m.embeddingDim <= 0) {
+  // Generative models (captioners, summarisers) have no embedding: 0 is their honest value.
+  const generative = GENERATIVE_TASKS.includes(m.task)
+  if (!Number.isInteger(m.embeddingDim) || m.embeddingDim < 0 || (m.embeddingDim === 0 && !generative)) {
     throw new ManifestError(file, `embeddingDim must be a positive integer, got ${String(m.embeddingDim)}`)
   }
   if (typeof m.graphs !== 'object' || m.graphs === null || Object.keys(m.graphs).length === 0) {
@@ -91,7 +106,7 @@ export function parseManifest(text: string, file: string): ModelManifest {
       throw new ManifestError(file, `bad files entry ${JSON.stringify(f)}`)
     }
     // File names come from a downloaded manifest: never let them point outside the model folder.
-    if (f.name !== path.basename(f.name)) throw new ManifestError(file, `file name "${f.name}" must be a plain name`)
+    if (!isSafeRelativeName(f.name)) throw new ManifestError(file, `file name "${f.name}" must be a plain name or a relative path inside the model folder`)
   }
   for (const [role, g] of Object.entries(m.graphs)) {
     if (typeof g.file !== 'string' || !listed.has(g.file)) {

@@ -8,10 +8,10 @@
  * unless the user passes --trust-on-first-use, and then pins and prints the hash it computed.
  * A null size means only an approximate size is published; the sha256 still pins the bytes.
  */
-export type ModelTask = 'video-text-similarity' | 'image-embedding' | 'aesthetic-head'
+export type ModelTask = 'video-text-similarity' | 'image-embedding' | 'aesthetic-head' | 'image-to-text' | 'text-generation'
 
 export interface RegistryFile {
-  /** Plain file name inside the download folder. */
+  /** File name inside the download folder: plain, or relative in the Hugging Face layout (onnx/model.onnx). */
   name: string
   url: string
   sha256: string | null
@@ -26,6 +26,8 @@ export const EXPORT_TOKENS = { checkpoint: '{checkpoint}', out: '{out}', id: '{i
 export type InstallRecipe =
   /** The files are a ready model folder: manifest.json plus the graphs it lists. */
   | { kind: 'onnx' }
+  /** The files are a Hugging Face ONNX folder for transformers.js; the store writes manifest.json. */
+  | { kind: 'hf'; task: 'image-to-text' | 'text-generation'; repo: string }
   | {
       kind: 'export'
       /** Which downloaded file is the checkpoint handed to the exporter. */
@@ -74,7 +76,7 @@ const viclipExport = (checkpoint: string): InstallRecipe => ({
   bundle: [CLIP_BPE_MERGES.name],
 })
 
-export const MODEL_REGISTRY: ModelRegistry = [
+const SCORING_REGISTRY: ModelRegistry = [
   {
     id: 'viclip-l14',
     task: 'video-text-similarity',
@@ -185,6 +187,45 @@ export const MODEL_REGISTRY: ModelRegistry = [
   },
 ]
 
+// Captioning models are published ready for transformers.js; the Hub shows each file's LFS
+// sha256 on its page, but the Hub was not reachable where this registry was written, so the
+// hashes are pinned on first install (--trust-on-first-use prints them to compare).
+const HUB_UNPINNED = 'Hugging Face LFS file: sha256 not reachable from the build machine; pinned on first install (compare with the file page)'
+function hubFiles(repo: string, names: string[]): RegistryFile[] {
+  return names.map((name) => ({ name, url: `https://huggingface.co/${repo}/resolve/main/${name}`, sha256: null, bytes: null, provenance: HUB_UNPINNED }))
+}
+
+export const CAPTION_REGISTRY: ModelRegistry = [
+  {
+    id: 'vit-gpt2-image-captioning',
+    task: 'image-to-text',
+    title: 'ViT-GPT2 image captioning (nlpconnect, ONNX export by Xenova) — coarse and per-frame captions',
+    licence: 'Apache-2.0 (nlpconnect/vit-gpt2-image-captioning)',
+    homepage: 'https://huggingface.co/Xenova/vit-gpt2-image-captioning',
+    approxDownload: '1.0 GB',
+    files: hubFiles('Xenova/vit-gpt2-image-captioning', [
+      'config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json',
+      'special_tokens_map.json', 'vocab.json', 'merges.txt', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx',
+    ]),
+    install: { kind: 'hf', task: 'image-to-text', repo: 'Xenova/vit-gpt2-image-captioning' },
+  },
+  {
+    id: 'qwen2.5-0.5b-instruct',
+    task: 'text-generation',
+    title: 'Qwen2.5-0.5B-Instruct, int8 ONNX (onnx-community) — summarises frame captions into the fine caption',
+    licence: 'Apache-2.0 (Qwen/Qwen2.5-0.5B-Instruct)',
+    homepage: 'https://huggingface.co/onnx-community/Qwen2.5-0.5B-Instruct',
+    approxDownload: '0.5 GB',
+    files: hubFiles('onnx-community/Qwen2.5-0.5B-Instruct', [
+      'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx',
+    ]),
+    install: { kind: 'hf', task: 'text-generation', repo: 'onnx-community/Qwen2.5-0.5B-Instruct' },
+  },
+]
+
+/** Every model vicurate can install, by id. */
+export const MODEL_REGISTRY: ModelRegistry = [...SCORING_REGISTRY, ...CAPTION_REGISTRY]
+
 export function findEntry(registry: ModelRegistry, id: string): RegistryEntry | undefined {
   return registry.find((e) => e.id === id)
 }
@@ -192,6 +233,7 @@ export function findEntry(registry: ModelRegistry, id: string): RegistryEntry | 
 /** The shell command a user could run by hand for an export recipe (shown by `models list`). */
 export function describeRecipe(entry: RegistryEntry, python = '/usr/bin/python3'): string {
   if (entry.install.kind === 'onnx') return 'download ready ONNX files'
+  if (entry.install.kind === 'hf') return `download the ONNX folder of ${entry.install.repo}`
   const args = entry.install.args.map((a) =>
     a.replace(EXPORT_TOKENS.checkpoint, entry.install.kind === 'export' ? entry.install.checkpoint : '').replace(EXPORT_TOKENS.out, 'OUT').replace(EXPORT_TOKENS.id, entry.id),
   )

@@ -3,6 +3,7 @@ import { constants as fsc } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { writeHfManifest } from './captioning/hf-manifest'
 import { readManifest, sha256File, verifyManifestFiles, type ModelManifest } from './manifest'
 import { ChecksumError, DownloadError, SizeError, downloadFile, runExport, writeAestheticManifest, type DownloadProgress, type ExportRunner } from './model-download'
 import { CLIP_BPE_MERGES, findEntry, MODEL_REGISTRY, type ModelRegistry, type RegistryEntry } from './model-registry'
@@ -170,6 +171,7 @@ export class ModelStore {
     let resumes = 0
     for (const f of entry.files) {
       const dest = path.join(downloads, f.name)
+      await mkdir(path.dirname(dest), { recursive: true })
       const done = await stat(dest).catch(() => null)
       const r = done
         ? { sha256: await sha256File(dest), bytes: done.size, resumes: 0 }
@@ -205,6 +207,10 @@ export class ModelStore {
       }
       await this.bundleFiles(modelDir, recipe.bundle.map((name) => fetched.find((f) => f.name === name)!), downloads)
     }
+    if (entry.install.kind === 'hf') {
+      opts.onProgress?.({ phase: 'verify', message: 'writing manifest.json for the Hugging Face folder' })
+      await writeHfManifest(modelDir, entry.id, entry.install.task, { source: 'published', repo: entry.install.repo })
+    }
     const result = await this.finalize(tmp, modelDir, entry.id, opts, (manifestSha256, manifest) => ({
       id: manifest.id, revision: manifest.revision, installedAt: new Date().toISOString(),
       source: { kind: 'registry', command, files: fetched }, manifestSha256, files: manifest.files,
@@ -232,6 +238,8 @@ export class ModelStore {
       }
       for (const name of ['manifest.json', ...manifest.files.map((f) => f.name), ...extra]) {
         // FICLONE makes a copy-on-write clone where the filesystem can (no extra space for GB graphs).
+        // Hugging Face layout folders list graphs as onnx/<name>.onnx: create the subfolder.
+        await mkdir(path.dirname(path.join(modelDir, name)), { recursive: true })
         await copyFile(path.join(src, name), path.join(modelDir, name), fsc.COPYFILE_FICLONE).catch((e: NodeJS.ErrnoException) => {
           throw new ModelStoreError(`${path.join(src, name)}: cannot be copied (${e.code ?? e.message})`)
         })

@@ -1,4 +1,4 @@
-"""CLI: /usr/bin/python3 -m tools.export {viclip,clip-image,reference} ..."""
+"""CLI: /usr/bin/python3 -m tools.export {viclip,clip-image,reference,vit-gpt2,qwen2} ..."""
 import argparse
 import json
 import sys
@@ -48,6 +48,26 @@ def main(argv=None) -> int:
     _add_model_args(r, ["tiny", "b16", "l14"])
     r.add_argument("--out", type=Path, required=True, help="JSON file to write")
 
+    g = sub.add_parser("vit-gpt2", help="random-init vit-gpt2 captioner in transformers.js layout")
+    g.add_argument("--size", choices=["tiny", "base"], required=True)
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--template", type=Path, required=True,
+                   help="folder with the published config.json, tokenizer and preprocessor files")
+    g.add_argument("--out", type=Path, required=True)
+    g.add_argument("--opset", type=int, default=17, choices=[14, 15, 16, 17])
+    g.add_argument("--id", dest="model_id")
+    g.add_argument("--reference", action="store_true", help="also write reference.json (PyTorch greedy tokens)")
+
+    q = sub.add_parser("qwen2", help="random-init Qwen2 summariser in transformers.js layout")
+    q.add_argument("--size", choices=["tiny", "base"], required=True)
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--tokenizer", type=Path, required=True,
+                   help="byte-level BPE tokenizer folder (tokenizer.json, tokenizer_config.json); ChatML tokens are added if missing")
+    q.add_argument("--out", type=Path, required=True)
+    q.add_argument("--opset", type=int, default=17, choices=[14, 15, 16, 17])
+    q.add_argument("--id", dest="model_id")
+    q.add_argument("--reference", action="store_true", help="also write reference.json (PyTorch greedy tokens)")
+
     args = parser.parse_args(argv)
     log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731 - stdout is kept for the manifest
     try:
@@ -61,6 +81,14 @@ def main(argv=None) -> int:
             manifest = export_clip_image(args.out, size=args.size, seed=args.seed, checkpoint=args.checkpoint,
                                          opset=args.opset, precision=args.precision,
                                          model_id=args.model_id, reference=args.reference, log=log)
+        elif args.command == "vit-gpt2":
+            from .captioner_export import export_vit_gpt2
+            manifest = export_vit_gpt2(args.out, size=args.size, seed=args.seed, template=args.template,
+                                       model_id=args.model_id, opset=args.opset, reference=args.reference, log=log)
+        elif args.command == "qwen2":
+            from .captioner_export import export_qwen2
+            manifest = export_qwen2(args.out, size=args.size, seed=args.seed, tokenizer_dir=args.tokenizer,
+                                    model_id=args.model_id, opset=args.opset, reference=args.reference, log=log)
         else:
             from .viclip_export import build_model, reference_outputs
             model, weights, line = build_model(args.size, args.seed, args.checkpoint)

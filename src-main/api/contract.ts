@@ -43,7 +43,7 @@ export interface ClipSummary {
 
 export interface ClipDetail extends ClipSummary {
   /** Model and imported captions (never changed by edits): the editor's diff base and context. */
-  modelCaptions: { scale: string; text: string; modelId: string | null; frameIndex: number | null }[]
+  modelCaptions: { scale: string; text: string; modelId: string | null; frameIndex: number | null; frameTimeS: number | null; promptVersion: string | null }[]
   videoPath: string | null
   videoDurationS: number | null
   width: number | null
@@ -164,6 +164,8 @@ export type JobRequest =
   | { name: 'ingest'; data: { paths: string[]; recursive: boolean } }
   | { name: 'similarity'; data: Record<string, never> }
   | { name: 'aesthetic'; data: Record<string, never> }
+  /** Multi-scale captioning; optionally only the clips passing these filters. Similarity follows. */
+  | { name: 'caption'; data: { filters?: ClipFilters; status?: ClipStatus | 'all' } }
 export type JobName = JobRequest['name']
 
 export interface JobDto {

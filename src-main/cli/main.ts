@@ -9,6 +9,7 @@ import { registerExport } from './commands/export.command'
 import { registerImport } from './commands/import.command'
 import { registerScenes } from './commands/scenes.command'
 import { registerRun } from './commands/run.command'
+import { registerCaptioning } from './commands/captioning.command'
 import { registerModels } from './commands/models.command'
 import { registerSimilarity } from './commands/similarity.command'
 import { registerMerge } from './commands/merge.command'
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerIngest(program)
   registerScenes(program)
   registerRun(program)
+  registerCaptioning(program)
   registerModels(program)
   registerSimilarity(program)
   registerServe(program)

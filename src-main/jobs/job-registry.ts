@@ -1,3 +1,4 @@
+import { runCaptionJob } from '../services/captioning/caption-job'
 import { ingestPaths } from '../services/ingest.service'
 import { runAestheticStage } from '../services/scoring/aesthetic.stage'
 import { runSimilarityStage } from '../services/scoring/similarity.stage'
@@ -13,6 +14,9 @@ export const jobHandlers: JobHandlers = {
     })
     const nothing = report.videos_ok + report.videos_skipped === 0 && report.videos_failed.length > 0
     return { outcome: nothing ? 'failed' : 'done', report }
+  },
+  async caption(data, job) {
+    return runCaptionJob(job.ctx, job.scoring, data, job.signal, (p) => job.progress({ ...p, unit: 'clips' }))
   },
   async similarity(_data, job) {
     const report = await runSimilarityStage(job.ctx, job.scoring(), job.signal, (p) => job.progress({ ...p, unit: 'clips' }))

@@ -1,4 +1,5 @@
 import type { ProjectContext } from '../core/project-context'
+import type { CaptionJobReport } from '../services/captioning/caption-job'
 import type { IngestReport } from '../services/ingest.service'
 import type { ScoringDeps } from '../services/scoring/scoring-deps'
 import type { StageReport } from '../services/scoring/stage-runner'
@@ -33,6 +34,7 @@ export interface JobReports {
   ingest: IngestReport
   similarity: StageReport
   aesthetic: StageReport
+  caption: CaptionJobReport
 }
 
 /** A handler records per-item failures in its step rows; it returns the outcome and a report. */

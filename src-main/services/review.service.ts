@@ -132,12 +132,23 @@ export interface ModelCaptionDto {
   text: string
   modelId: string | null
   frameIndex: number | null
+  /** Seconds from the clip's start, for per-frame captions. */
+  frameTimeS: number | null
+  promptVersion: string | null
 }
 
-/** The model/imported captions of a clip (context for the editor: coarse, per-frame, fine). */
+/**
+ * The model/imported captions of a clip (context for the editor: coarse, per-frame, fine):
+ * imported rows plus the latest captioning run only, so a re-captioned clip shows the frame
+ * captions its current summary was made from (older runs stay in the table as history).
+ */
 export function modelCaptions(ctx: ProjectContext, clipId: number): ModelCaptionDto[] {
   return (ctx.db
-    .prepare('SELECT scale, text, model_id, frame_index FROM captions WHERE clip_id = ? ORDER BY id')
-    .all(clipId) as { scale: string; text: string; model_id: string | null; frame_index: number | null }[])
-    .map((r) => ({ scale: r.scale, text: r.text, modelId: r.model_id, frameIndex: r.frame_index }))
+    .prepare(
+      `SELECT scale, text, model_id, frame_index, frame_time_s, prompt_version FROM captions
+       WHERE clip_id = @clipId AND (run_id IS NULL OR run_id = (SELECT run_id FROM captions WHERE clip_id = @clipId AND run_id IS NOT NULL ORDER BY id DESC LIMIT 1))
+       ORDER BY id`,
+    )
+    .all({ clipId }) as { scale: string; text: string; model_id: string | null; frame_index: number | null; frame_time_s: number | null; prompt_version: string | null }[])
+    .map((r) => ({ scale: r.scale, text: r.text, modelId: r.model_id, frameIndex: r.frame_index, frameTimeS: r.frame_time_s, promptVersion: r.prompt_version }))
 }

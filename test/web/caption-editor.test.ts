@@ -132,17 +132,17 @@ describe('caption editor', () => {
     const w = await mountApp((c) => {
       c.clips.set(1, { ...c.clips.get(1)!, caption: 'a yellow flower sways' })
       c.modelCaptions = [
-        { scale: 'coarse', text: 'a plant outdoors', modelId: 'blip2', frameIndex: null },
-        { scale: 'frame', text: 'petals close up', modelId: 'blip2', frameIndex: 3 },
-        { scale: 'fine', text: 'a red flower sways', modelId: 'vicuna', frameIndex: null },
+        { scale: 'coarse', text: 'a plant outdoors', modelId: 'blip2', frameIndex: null, frameTimeS: 1, promptVersion: null },
+        { scale: 'frame', text: 'petals close up', modelId: 'blip2', frameIndex: 3, frameTimeS: 3.5, promptVersion: null },
+        { scale: 'fine', text: 'a red flower sways', modelId: 'vicuna', frameIndex: null, frameTimeS: null, promptVersion: 'fine-summary-v1' },
       ]
     })
     const models = w.get('[aria-label="Model captions"]')
-    expect(models.text()).toContain('fine · vicuna')
+    expect(models.text()).toContain('fine (summary) · vicuna, prompt fine-summary-v1')
     expect(models.get('del').text()).toBe('red')
     expect(models.get('ins').text()).toBe('yellow')
     expect(models.text()).toContain('a plant outdoors')
-    expect(models.text()).toContain('frame 3 · blip2')
+    expect(models.text()).toContain('frame at 3.5 s · blip2')
 
     await press('e')
     await textarea(w).setValue('a red flower sways')

@@ -27,7 +27,7 @@ describe('word diff', () => {
 })
 
 describe('model captions', () => {
-  const cap = (scale: string, text = scale, frameIndex: number | null = null) => ({ scale, text, modelId: null, frameIndex })
+  const cap = (scale: string, text = scale, frameIndex: number | null = null) => ({ scale, text, modelId: null, frameIndex, frameTimeS: null, promptVersion: null })
 
   it('compares against fine, else coarse, else the imported caption', () => {
     expect(diffBase([cap('imported'), cap('coarse'), cap('fine')])?.scale).toBe('fine')

@@ -22,6 +22,8 @@ export function contextCaptions(captions: readonly ModelCaption[], base: ModelCa
 }
 
 export function describeCaption(c: ModelCaption): string {
-  const where = c.scale === 'frame' && c.frameIndex !== null ? `frame ${c.frameIndex}` : c.scale
-  return c.modelId ? `${where} · ${c.modelId}` : where
+  const where =
+    c.scale === 'frame' && c.frameTimeS !== null ? `frame at ${c.frameTimeS.toFixed(1)} s` : c.scale === 'frame' && c.frameIndex !== null ? `frame ${c.frameIndex}` : c.scale === 'fine' ? 'fine (summary)' : c.scale
+  const by = [c.modelId, c.promptVersion && `prompt ${c.promptVersion}`].filter(Boolean).join(', ')
+  return by ? `${where} · ${by}` : where
 }

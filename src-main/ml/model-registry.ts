@@ -190,7 +190,7 @@ const SCORING_REGISTRY: ModelRegistry = [
 // Captioning models are published ready for transformers.js; the Hub shows each file's LFS
 // sha256 on its page, but the Hub was not reachable where this registry was written, so the
 // hashes are pinned on first install (--trust-on-first-use prints them to compare).
-const HUB_UNPINNED = 'Hugging Face LFS file: sha256 not reachable from the build machine; pinned on first install (compare with the file page)'
+const HUB_UNPINNED = 'Hugging Face LFS file: sha256 not reachable from the build machine; install with --trust-on-first-use, which pins and prints it (compare with the file page)'
 function hubFiles(repo: string, names: string[]): RegistryFile[] {
   return names.map((name) => ({ name, url: `https://huggingface.co/${repo}/resolve/main/${name}`, sha256: null, bytes: null, provenance: HUB_UNPINNED }))
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Command } from 'commander'
+import { writeHfManifest } from '../../ml/captioning/hf-manifest'
 import { describeRecipe, findEntry } from '../../ml/model-registry'
 import { ModelStore, defaultModelsRoot, type StoreProgress } from '../../ml/model-store'
 import { SessionFactory } from '../../ml/onnx-session'
@@ -136,8 +137,16 @@ export function registerModels(program: Command): void {
 
   models
     .command('add <dir>')
-    .description('register a folder written by tools/export (manifest.json + graphs); every file is verified')
-    .action(async (dir: string) => {
+    .description('register a folder written by tools/export (manifest.json + graphs), or a Hugging Face ONNX folder with --hf; every file is verified')
+    .option('--hf <task>', 'the folder is a Hugging Face ONNX export for transformers.js (image-to-text or text-generation): write its manifest.json first')
+    .option('--id <id>', 'model id for --hf (default: the folder name)')
+    .action(async (dir: string, opts: { hf?: string; id?: string }) => {
+      if (opts.hf !== undefined) {
+        if (opts.hf !== 'image-to-text' && opts.hf !== 'text-generation') throw new UsageError('--hf must be image-to-text or text-generation')
+        await writeHfManifest(dir, opts.id ?? path.basename(path.resolve(dir)), opts.hf, { source: 'published', repo: path.resolve(dir) }).catch((e: Error) => {
+          throw new CliFailure(e.message)
+        })
+      }
       const r = await store().add(dir).catch((e: Error) => {
         throw new CliFailure(e.message)
       })

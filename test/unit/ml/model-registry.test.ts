@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isSafeRelativeName } from '../../../src-main/ml/manifest'
 import { downloadFile } from '../../../src-main/ml/model-download'
 import { EXPORT_TOKENS, MODEL_REGISTRY, describeRecipe, findEntry } from '../../../src-main/ml/model-registry'
 import { startFixtureServer, type FixtureServer } from '../../support/http-fixture-server'
@@ -21,14 +22,14 @@ describe('the model registry', () => {
     expect(ids.length).toBeGreaterThanOrEqual(4)
     for (const e of MODEL_REGISTRY) {
       expect(e.id).toMatch(/^[a-z0-9][a-z0-9.-]*$/)
-      expect(['video-text-similarity', 'image-embedding', 'aesthetic-head']).toContain(e.task)
+      expect(['video-text-similarity', 'image-embedding', 'aesthetic-head', 'image-to-text', 'text-generation']).toContain(e.task)
       expect(e.title.length).toBeGreaterThan(5)
       expect(e.licence.length).toBeGreaterThan(2)
       expect(new URL(e.homepage).protocol).toBe('https:')
       expect(e.files.length).toBeGreaterThan(0)
       for (const f of e.files) {
         expect(new URL(f.url).protocol, `${e.id}/${f.name}`).toBe('https:')
-        expect(f.name).toMatch(/^[^/\\]+$/)
+        expect(isSafeRelativeName(f.name), f.name).toBe(true)
         if (f.sha256 === null) expect(f.provenance, `${e.id}/${f.name} needs a reason for its null sha256`).toMatch(/trust-on-first-use/)
         else expect(f.sha256).toMatch(/^[0-9a-f]{64}$/)
         if (f.bytes === null) expect(f.provenance.length).toBeGreaterThan(20)

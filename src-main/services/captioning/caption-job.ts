@@ -26,7 +26,12 @@ export async function runCaptionJob(
   const scoring = deps()
   const caption = await runCaptionStage(ctx, scoring.models, { filters: data.filters, status: data.status, signal, onProgress: (p) => progress({ ...p, detail: 'captioning' }) })
   let similarity: CaptionJobReport['similarity'] = null
-  if (caption.changedClipIds.length > 0) {
+  // Also after a crash between the captions' commit and their similarity: captioned clips whose
+  // similarity is missing or stale (the mirror column is NULL) are still due.
+  const pending = ctx.db
+    .prepare("SELECT 1 FROM clip_steps s JOIN clips c ON c.id = s.clip_id WHERE s.step = 'caption' AND s.status = 'done' AND c.caption IS NOT NULL AND c.similarity IS NULL LIMIT 1")
+    .get()
+  if (caption.changedClipIds.length > 0 || pending !== undefined) {
     try {
       await scoring.models.require(modelSelection(ctx).similarity)
       similarity = await runSimilarityStage(ctx, scoring, signal, (p) => progress({ ...p, detail: 'similarity for the new captions' }))

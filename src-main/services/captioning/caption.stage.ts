@@ -56,6 +56,22 @@ function selectCandidates(ctx: ProjectContext, fingerprint: string, opts: Captio
     .all({ ...where.params, fingerprint }) as Candidate[]
 }
 
+/**
+ * Instants closer than one frame apart select the same frame (the decoder returns each frame
+ * once), e.g. a 5.005 s clip's midpoint 2.5025 s and its 1 fps instant 2.5 s: map each wanted
+ * instant to the first instant of its group, so every group is decoded once and shared.
+ */
+export function groupInstants(times: number[], fps: number | null | undefined): Map<number, number> {
+  const gap = fps && fps > 0 ? 1 / fps : 0.04
+  const rep = new Map<number, number>()
+  let head: number | null = null
+  for (const t of [...new Set(times)].sort((a, b) => a - b)) {
+    if (head === null || t - head >= gap) head = t
+    rep.set(t, head)
+  }
+  return rep
+}
+
 /** The middle frame and the 1 fps frames of one clip, decoded at full resolution. */
 async function decodeClipFrames(c: Candidate, fineFrames: number, signal: AbortSignal): Promise<{ middle: RgbFrame; fine: { t: number; frame: RgbFrame }[] }> {
   const duration = c.end_s - c.start_s
@@ -65,9 +81,11 @@ async function decodeClipFrames(c: Candidate, fineFrames: number, signal: AbortS
   const probe: Partial<VideoProbe> = c.media_path ? await probeVideo(c.media_path) : (JSON.parse(c.probe_json ?? '{}') as Partial<VideoProbe>)
   const rel = fineFrameTimes(duration, fineFrames)
   const mid = duration / 2
-  const decoded = await decodeFramesAt(source, [mid, ...rel].map((t) => offset + t), { startTimeS: probe.startTimeS ?? 0, signal })
+  const rep = groupInstants([mid, ...rel].map((t) => offset + t), probe.fps)
+  const decoded = await decodeFramesAt(source, [...new Set(rep.values())], { startTimeS: probe.startTimeS ?? 0, signal })
   const at = new Map(decoded.map((d) => [d.t, d.image]))
-  return { middle: at.get(offset + mid)!, fine: rel.map((t) => ({ t, frame: at.get(offset + t)! })) }
+  const frame = (t: number) => at.get(rep.get(offset + t)!)!
+  return { middle: frame(mid), fine: rel.map((t) => ({ t, frame: frame(t) })) }
 }
 
 function hasCuratorEdit(ctx: ProjectContext, clipId: number): boolean {

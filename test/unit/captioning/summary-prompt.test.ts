@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { cleanCaption } from '../../../src-main/ml/captioning/captioner-types'
 import { OnnxSummariser } from '../../../src-main/ml/captioning/onnx-summariser'
 import { DEFAULT_CAPTION_SETTINGS, mergeCaptionSettings } from '../../../src-main/services/captioning/caption-settings'
+import { groupInstants } from '../../../src-main/services/captioning/caption.stage'
 import { fineFrameTimes, PROMPT_VERSION, summaryMessages, SYSTEM_PROMPT } from '../../../src-main/services/captioning/summary-prompt'
 import { captionFixtures } from '../../support/caption-fixtures'
 import { repoRoot } from '../../support/python'
@@ -36,6 +37,13 @@ describe('the summary prompt', () => {
     expect(fineFrameTimes(10, 5)).toEqual([1, 3, 5, 7, 9])
     expect(fineFrameTimes(0.6, 5)).toEqual([0.3])
     expect(fineFrameTimes(3, 1)).toEqual([1.5])
+  })
+
+  it('decodes instants less than a frame apart once (a 5.005 s clip\'s midpoint and its 2.5 s frame)', () => {
+    const rep = groupInstants([2.5025, 0.5, 1.5, 2.5, 3.5, 4.5], 30000 / 1001)
+    expect(rep.get(2.5025)).toBe(2.5)
+    expect(new Set(rep.values()).size).toBe(5)
+    expect(groupInstants([1, 1.05], null).get(1.05)).toBe(1.05) // unknown fps: 25 fps-ish grouping (40 ms)
   })
 
   it('cleans model text into a caption, and an empty answer stays empty', () => {

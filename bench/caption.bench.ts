@@ -110,7 +110,15 @@ function render(r: { machine: Record<string, unknown>; date: string; decodeSecon
     '|---|---|---|---|---|',
     ...rows,
     '',
-    `Decoding the 6 frames of one clip at full resolution (1280×720, ffmpeg): ${f(r.decodeSeconds)} s, not included above. "tiny" = the test models (2 layers, width 32); "base" = vit-gpt2's real shape (ViT-B/16 + GPT-2 124M) and Qwen2.5-0.5B's shape (24 layers, width 896, GQA 14/2) with a 50,259-token vocabulary (the real one has 151,936, so its LM head costs ~3× more per token). The summary dominates: it is ~250 prompt tokens plus 64 generated tokens through a 0.4 B-parameter model. The published int8 Qwen graph would be faster on CPU; not measured here (no real weights reachable).`,
+    `Decoding the 6 frames of one clip at full resolution (1280×720, ffmpeg): ${f(r.decodeSeconds)} s, not included above. "tiny" = the test models (2 layers, width 32); "base" = vit-gpt2's real shape (ViT-B/16 + GPT-2 124M) and Qwen2.5-0.5B's shape (24 layers, width 896, GQA 14/2) with a 50,259-token vocabulary (the real one has 151,936, so its LM head costs more per token).`,
+    '',
+    ...r.sizes.map((s) => {
+      const frames = median(s.fine.frameCaptionSeconds)
+      const summary = median(s.fine.summarySeconds)
+      return `- ${s.size}: per clip, the 5 frame captions take ${f(frames)} s and the summary ${f(summary)} s (${frames > summary ? 'frame captioning' : 'the summary'} dominates).`
+    }),
+    '- Why vit-gpt2 is slow per token: like transformers\' GPT-2, the exported decoder caches only self-attention; the cross-attention keys/values over the 197 encoder tokens are recomputed at every step (about 2.8 GFLOP per token per image at base size). Captioning is the slowest stage: limit it to the clips that may be kept (`--view`, `--status`), or use a GPU or a local endpoint.',
+    `- Load average ${String(r.machine.loadBefore)} → ${String(r.machine.loadAfter)} on 2 cores: other work shared the CPU, so these are upper bounds on time per clip.`,
     '',
   ].join('\n')
 }

@@ -166,6 +166,8 @@ export type JobRequest =
   | { name: 'aesthetic'; data: Record<string, never> }
   /** Multi-scale captioning; optionally only the clips passing these filters. Similarity follows. */
   | { name: 'caption'; data: { filters?: ClipFilters; status?: ClipStatus | 'all' } }
+  | { name: 'import'; data: ImportJobData }
+  | { name: 'export'; data: ExportJobData }
 export type JobName = JobRequest['name']
 
 export interface JobDto {
@@ -177,6 +179,98 @@ export interface JobDto {
   error: string | null
   createdAt: string
   finishedAt: string | null
+}
+
+// ── Studio panels (issue 6): import/export jobs, models, pipeline settings, density ──
+
+/** An InternVid annotation JSONL on the core's machine, imported as a job (`dataset:import`). */
+export interface ImportJobData {
+  file: string
+  /** Folder holding the media; without it every row is imported with its media missing. */
+  videoRoot?: string
+  pattern?: string
+}
+
+/** Which clips an export keeps by decision; `not-rejected` is the CLI's default. */
+export type ExportStatus = ClipStatus | 'all' | 'not-rejected'
+
+/**
+ * An export in the review UI's terms: the grid's filters (a "top k %" ranks over all clips, as the
+ * grid does) plus the CLI's presets — flt: 1–120 s, top 30 % by similarity, then DIV; aes:
+ * aesthetic ≥ 4 — and DIV sampling (`n` clips, weight 1 / clips of the same video, seeded).
+ */
+export interface ExportSelection {
+  status: ExportStatus
+  filters?: ClipFilters
+  preset?: 'flt' | 'aes' | null
+  div?: { n: number; seed: number } | null
+}
+
+export interface ExportJobData extends ExportSelection {
+  /** Output file on the core's machine (absolute, or relative to where the core runs). */
+  out: string
+  format?: 'jsonl' | 'csv'
+  withReview?: boolean
+}
+
+export interface ExportPreview {
+  /** Rows after status + ranges (with the preset's), after its top %, after DIV. */
+  counts: { filtered: number; afterTopPercent: number; afterDiv: number }
+  clips: number
+  hours: number
+  /** DIV draws its clips when the export runs: until then hours are scaled from the candidates. */
+  hoursEstimated: boolean
+}
+
+export interface ModelEntryDto {
+  id: string
+  task: string
+  title: string
+  licence: string | null
+  download: string | null
+  /** Installed revisions, newest first. */
+  installed: { revision: string; installedAt: string | null }[]
+  /** The project's stages that use this model (the `models` setting). */
+  usedFor: ('similarity' | 'aestheticImage' | 'aestheticHead')[]
+  /** The CLI line that installs it; null for folders added with `vicurate models add`. */
+  installCommand: string | null
+}
+
+export interface ModelsInfo {
+  /** The model store folder on the core's machine. */
+  root: string
+  /** The provider setting and what this machine gives it: CUDA, or the CPU and why. */
+  provider: { setting: 'auto' | 'cuda' | 'cpu'; active: 'cuda' | 'cpu' | null; fallbackReason: string | null }
+  models: ModelEntryDto[]
+}
+
+/** Scoring and ingest settings of the project (what `vicurate run --provider/--threads/--batch` store). */
+export interface PipelineSettingsDto {
+  provider: 'auto' | 'cuda' | 'cpu'
+  /** Threads per operator; null lets onnxruntime use every core. */
+  threads: number | null
+  batchSize: number
+  /** How the aesthetic stage combines its 4 frame scores per clip (InternVid: max). */
+  aggregation: 'max' | 'mean'
+  /** InternVid's clip rules, applied when ingest cuts videos into clips. */
+  clipRules: { minS: number; short: 'drop' | 'merge'; maxS: number; long: 'split' | 'drop' }
+}
+
+export interface DensityQuery {
+  /** Bins per axis, 4..64 (default 32). */
+  bins?: number
+  status?: ClipStatus | 'all'
+  filters?: ClipFilters
+}
+
+/** Similarity × aesthetic counts, binned in SQL over the clips that have both scores. */
+export interface DensityGrid {
+  bins: number
+  similarity: { min: number; max: number } | null
+  aesthetic: { min: number; max: number } | null
+  /** bins × bins, row-major, row 0 at the lowest aesthetic: every clip, and the filtered set. */
+  all: number[]
+  filtered: number[]
 }
 
 /** Requests: `'domain:verb': (args) => Promise<result>`. */
@@ -210,6 +304,20 @@ export interface ApiContract {
   'clips:rescore': (args: { clipId: number; caption: string }) => Promise<{ similarity: number; modelId: string; modelRevision: string }>
   /** Text → clips by cosine over stored video embeddings, optionally within a status. */
   'search:semantic': (args: { text: string; limit?: number; status?: ClipStatus | 'all' }) => Promise<{ items: (ClipSummary & { score: number })[] }>
+  // Studio panels (issue 6)
+  /** Every job kind this core runs, so a new kind shows in the UI without a UI change. */
+  'jobs:kinds': (args: Record<string, never>) => Promise<JobName[]>
+  /** Runs a job's stored request again under a new id; work items already done are skipped. */
+  'jobs:resume': (args: { jobId: number }) => Promise<{ jobId: number }>
+  'dataset:import': (args: ImportJobData) => Promise<{ jobId: number }>
+  /** What an export would write (count, hours), without writing. */
+  'dataset:exportPreview': (args: ExportSelection) => Promise<ExportPreview>
+  /** Starts an export job: the file, then `<out>.manifest.json`, each written atomically. */
+  'dataset:export': (args: ExportJobData) => Promise<{ jobId: number }>
+  'models:list': (args: Record<string, never>) => Promise<ModelsInfo>
+  'settings:pipeline': (args: Record<string, never>) => Promise<PipelineSettingsDto>
+  'settings:updatePipeline': (args: Partial<PipelineSettingsDto>) => Promise<PipelineSettingsDto>
+  'clips:density': (args: DensityQuery) => Promise<DensityGrid>
 }
 
 /** Push events from the core to every connected client. */
@@ -259,6 +367,15 @@ export const API_CHANNELS = exactKeys<ApiContract>()([
   'jobs:list',
   'clips:rescore',
   'search:semantic',
+  'jobs:kinds',
+  'jobs:resume',
+  'dataset:import',
+  'dataset:exportPreview',
+  'dataset:export',
+  'models:list',
+  'settings:pipeline',
+  'settings:updatePipeline',
+  'clips:density',
 ])
 
 export const API_EVENTS = exactKeys<ApiEvents>()(['clips:changed', 'settings:changed', 'jobs:progress'])

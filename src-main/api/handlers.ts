@@ -10,7 +10,14 @@ import { decideClip, getClip, listClips, toClipSummary } from '../services/revie
 import { defaultScoringDeps } from '../services/scoring/default-deps'
 import { TextScorer } from '../services/scoring/rescore.service'
 import { getSettings, updateSettings } from '../services/settings.service'
+import { jobHandlers } from '../jobs/job-registry'
+import { checkExportJob, checkExportSelection, checkImportJob, exportPreview } from '../services/dataset-jobs.service'
+import { density } from '../services/density.service'
+import { storedJobRequest } from '../services/job-resume.service'
+import { listModels } from '../services/models-info.service'
+import { getPipelineSettings, updatePipelineSettings } from '../services/pipeline-settings.service'
 import { API_CHANNELS, type ApiArgs, type ApiChannel, type ApiResult, isApiChannel, type JobRequest } from './contract'
+import type { JobName } from './contract'
 import { ApiError } from './errors'
 
 /** Per-call facts a handler may need; never the transport object itself. */
@@ -93,6 +100,16 @@ export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(
       const hits = await needsModel(() => text.search(args.text, limit, allowed ? (id) => allowed.has(id) : undefined))
       return { items: hits.map((h) => ({ ...toClipSummary(ctx.repos.clips.get(h.clipId)!), score: h.score })) }
     },
+    // Studio panels (issue 6)
+    'jobs:kinds': () => Object.keys(jobHandlers) as JobName[],
+    'jobs:resume': (args) => ({ jobId: jobs.start(storedJobRequest(ctx, requiredInt(args.jobId, 'jobId'), (request) => jobRequest({ request }))) }),
+    'dataset:import': (args) => ({ jobId: jobs.start({ name: 'import', data: checkImportJob(args) }) }),
+    'dataset:exportPreview': (args) => exportPreview(ctx, checkExportSelection(args)),
+    'dataset:export': (args) => ({ jobId: jobs.start({ name: 'export', data: checkExportJob(ctx, args) }) }),
+    'models:list': () => listModels(ctx),
+    'settings:pipeline': () => getPipelineSettings(ctx),
+    'settings:updatePipeline': (args) => updatePipelineSettings(ctx, args),
+    'clips:density': (args) => density(ctx, args),
   }
 }
 

@@ -1,3 +1,4 @@
+import { runExportJob, runImportJob } from '../services/dataset-jobs.service'
 import { runCaptionJob } from '../services/captioning/caption-job'
 import { ingestPaths } from '../services/ingest.service'
 import { runAestheticStage } from '../services/scoring/aesthetic.stage'
@@ -26,4 +27,7 @@ export const jobHandlers: JobHandlers = {
     const report = await runAestheticStage(job.ctx, job.scoring(), job.signal, (p) => job.progress({ ...p, unit: 'clips' }))
     return { outcome: report.failed.length > 0 && report.scored === 0 ? 'failed' : 'done', report }
   },
+  import: (data, job) => runImportJob(job.ctx, data, job.progress),
+  // Synchronous in the worker (one read transaction); the worker keeps it off the UI's event loop.
+  export: async (data, job) => runExportJob(job.ctx, data, job.progress),
 }

@@ -3,6 +3,8 @@ import type { CaptionJobReport } from '../services/captioning/caption-job'
 import type { IngestReport } from '../services/ingest.service'
 import type { ScoringDeps } from '../services/scoring/scoring-deps'
 import type { StageReport } from '../services/scoring/stage-runner'
+import type { ExportReport } from '../services/dataset-export.service'
+import type { ImportReport } from '../services/dataset-import.service'
 
 import type { JobName, JobRequest } from '../api/contract'
 
@@ -35,6 +37,8 @@ export interface JobReports {
   similarity: StageReport
   aesthetic: StageReport
   caption: CaptionJobReport
+  import: ImportReport
+  export: ExportReport
 }
 
 /** A handler records per-item failures in its step rows; it returns the outcome and a report. */

@@ -41,6 +41,16 @@ export const SAMPLE_ARGS: Record<ApiChannel, unknown> = {
   'jobs:list': {},
   'clips:rescore': { clipId: 1, caption: 'a flower' },
   'search:semantic': { text: 'a flower' },
+  'jobs:kinds': {},
+  'jobs:resume': { jobId: 424242 },
+  // Fails fast in its worker (no such file), like the ingest above.
+  'dataset:import': { file: '/nonexistent/annotations.jsonl' },
+  'dataset:exportPreview': { status: 'all', filters: { duration: { min: 1 } } },
+  'dataset:export': { status: 'all', out: '/nonexistent-folder/out.jsonl' },
+  'models:list': {},
+  'settings:pipeline': {},
+  'settings:updatePipeline': { batchSize: 8 },
+  'clips:density': { bins: 4 },
 }
 
 const ok = (result: unknown) => ({ ok: true, result })
@@ -68,6 +78,15 @@ export const SAMPLE_ANSWERS: Record<ApiChannel, unknown> = {
   'jobs:list': ok([{ name: 'ingest' }]),
   'clips:rescore': notInstalled,
   'search:semantic': notInstalled,
+  'jobs:kinds': ok(expect.arrayContaining(['ingest', 'similarity', 'aesthetic', 'import', 'export'])),
+  'jobs:resume': { ok: false, error: { code: 'not_found' } },
+  'dataset:import': ok({ jobId: expect.any(Number) }),
+  'dataset:exportPreview': ok({ clips: 1, counts: { filtered: 1 }, hoursEstimated: false }),
+  'dataset:export': { ok: false, error: { code: 'bad_request', message: expect.stringMatching(/does not exist/) } },
+  'models:list': ok({ root: expect.any(String), provider: { setting: 'auto' }, models: expect.arrayContaining([expect.objectContaining({ id: 'viclip-l14-hf' })]) }),
+  'settings:pipeline': ok({ provider: 'auto', batchSize: 4, aggregation: 'max', clipRules: { minS: 1, maxS: 120 } }),
+  'settings:updatePipeline': ok({ batchSize: 8 }),
+  'clips:density': ok({ bins: 4, similarity: null, all: [] }),
 }
 
 /** Waits until no job of the project is queued or running (workers have finished). */

@@ -19,9 +19,10 @@ export interface ShortcutActions {
 
 /**
  * Which keys are live: `review` normally, `reason` while the R chooser waits for a digit,
- * `help` while the shortcut list is open (modal).
+ * `help` while the shortcut list is open (modal), `modal` while another dialog (export) is open:
+ * no row lists it, so no key decides a clip behind the dialog.
  */
-export type ShortcutScope = 'review' | 'reason' | 'help'
+export type ShortcutScope = 'review' | 'reason' | 'help' | 'modal'
 
 export interface Shortcut {
   /** `KeyboardEvent.key`, lower-cased for letters. */

@@ -150,6 +150,14 @@ export const useClipsStore = defineStore('clips', () => {
     await loadFirst()
   }
 
+  /** Status, sort and filters at once (a saved view): one first-page request, not three. */
+  async function setQuery(next: { status: StatusFilter; sort: ClipSort; filters: ClipFilters }): Promise<void> {
+    statusFilter.value = next.status
+    sort.value = { sort: next.sort.sort, order: next.sort.order }
+    filters.value = next.filters
+    await loadFirst()
+  }
+
   async function setFilters(next: ClipFilters): Promise<void> {
     if (JSON.stringify(next) === JSON.stringify(filters.value) && loaded.value) return
     filters.value = next
@@ -255,6 +263,7 @@ export const useClipsStore = defineStore('clips', () => {
     setFilter,
     setSort,
     setFilters,
+    setQuery,
     select,
     selectNext,
     selectPrevious,

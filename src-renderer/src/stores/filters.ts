@@ -3,7 +3,7 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import type { ClipFilters, FilterField, Histogram, KeepRate, RangeFilter } from '../../../src-main/api/contract'
 import { describeError, isAbortError } from '../api/api-error'
 import { useApi } from '../api/use-api'
-import { hasFilters, useClipsStore, type StatusFilter } from './clips'
+import { hasFilters, useClipsStore, type ClipSort, type StatusFilter } from './clips'
 
 export const FILTER_FIELDS: readonly FilterField[] = ['similarity', 'aesthetic', 'duration', 'captionLength']
 export const FIELD_LABELS: Record<FilterField, string> = {
@@ -51,6 +51,19 @@ export function buildFilters(fields: Record<FilterField, FieldState>, text: stri
   }
   const words = text.trim().replace(/\s+/g, ' ')
   if (words) out.text = words
+  return out
+}
+
+/** The slider state that `buildFilters` turns back into `f` (a saved view's filters). */
+export function fieldsFrom(f: ClipFilters): Record<FilterField, FieldState> {
+  const out = emptyFields()
+  for (const field of FILTER_FIELDS) {
+    const r = f[field]
+    if (!r) continue
+    out[field] = r.topPercent !== undefined
+      ? { ...emptyField(), mode: 'top', topPercent: r.topPercent }
+      : { ...emptyField(), min: r.min ?? null, max: r.max ?? null }
+  }
   return out
 }
 
@@ -186,6 +199,26 @@ export const useFiltersStore = defineStore('filters', () => {
     await applyNow()
   }
 
+  /** Sliders and search text from `f` (a saved view), applied at once with the view's status and sort. */
+  async function replace(f: ClipFilters, status: StatusFilter, sort: ClipSort): Promise<void> {
+    if (timer !== null) clearTimeout(timer)
+    timer = null
+    fields.value = fieldsFrom(f)
+    text.value = f.text ?? ''
+    applied.value = draft.value
+    await Promise.all([clips.setQuery({ status, sort, filters: applied.value }), refreshStats()])
+  }
+
+  /** The density plot's brush: both score ranges as closed ranges, applied now (no debounce). */
+  async function setScoreRanges(similarity: [number, number], aesthetic: [number, number]): Promise<void> {
+    fields.value = {
+      ...fields.value,
+      similarity: { ...emptyField(), min: similarity[0], max: similarity[1] },
+      aesthetic: { ...emptyField(), min: aesthetic[0], max: aesthetic[1] },
+    }
+    await applyNow()
+  }
+
   async function setPanelOpen(open: boolean): Promise<void> {
     panelOpen.value = open
     if (open) await refreshStats()
@@ -221,6 +254,8 @@ export const useFiltersStore = defineStore('filters', () => {
     applyNow,
     refreshStats,
     setPanelOpen,
+    replace,
+    setScoreRanges,
     countFor,
   }
 })

@@ -1,0 +1,130 @@
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { JobDto } from '../../src-main/api/contract'
+import JobsPanel from '../../src-renderer/src/components/jobs/JobsPanel.vue'
+import { formatEta, formatRate, percentDone, stageLabel } from '../../src-renderer/src/components/jobs/job-format'
+import { FakeTransport, ok } from './fake-transport'
+import { mountGlobals, setupStores } from './setup-app'
+
+let mounted: VueWrapper | null = null
+afterEach(() => {
+  mounted?.unmount()
+  mounted = null
+})
+
+const job = (id: number, name: string, over: Partial<JobDto> = {}): JobDto => ({
+  id, name, status: 'done', done: 10, total: 10, error: null, createdAt: '2026-11-21T06:00:00.000Z', finishedAt: null, ...over,
+})
+
+async function setup(jobs: JobDto[], kinds = ['ingest', 'similarity', 'aesthetic', 'import', 'export', 'caption']) {
+  let list = jobs
+  let nextId = 100
+  const transport = new FakeTransport()
+    .respond('jobs:kinds', () => ok(kinds))
+    .respond('jobs:list', () => ok(list))
+    .respond('jobs:start', () => ok({ jobId: ++nextId }))
+    .respond('jobs:resume', () => ok({ jobId: ++nextId }))
+    .respond('jobs:cancel', (raw) => ok({ cancelled: (raw as { jobId: number }).jobId !== 404 }))
+    .respond('dataset:import', () => ok({ jobId: ++nextId }))
+  const { client, pinia } = setupStores(transport)
+  const w = mount(JobsPanel, { global: mountGlobals(client, pinia), attachTo: document.body })
+  mounted = w
+  await flushPromises()
+  return { w, transport, setList: (next: JobDto[]) => (list = next) }
+}
+
+const row = (w: VueWrapper, label: string) => w.get(`[role="group"][aria-label="${label}"]`)
+const button = (w: VueWrapper, name: string) => w.get(`button[aria-label="${name}"]`)
+
+describe('job formatting', () => {
+  it('names known and unknown kinds, rates per unit, ETAs and percent (unknown total: none)', () => {
+    expect(stageLabel('similarity')).toBe('Similarity (ViCLIP)')
+    expect(stageLabel('transcode')).toBe('Transcode')
+    expect(formatRate(12.345, 'clips')).toBe('12.3 clips/s')
+    expect(formatRate(1234.5, 'frames')).toBe('1,235 frames/s')
+    expect(formatRate(null, 'clips')).toBeNull()
+    expect(formatEta(4.4)).toBe('ETA 4 s')
+    expect(formatEta(125)).toBe('ETA 2 min 05 s')
+    expect(formatEta(3780)).toBe('ETA 1 h 03 min')
+    expect(percentDone(5, 20)).toBe(25)
+    expect(percentDone(30, 0)).toBeNull()
+  })
+})
+
+describe('Jobs panel', () => {
+  it('shows one row per kind the core runs, a kind it does not know included, each with its newest job', async () => {
+    const { w } = await setup([job(3, 'similarity', { status: 'failed', done: 0, total: 0, error: 'model "viclip-l14-hf" is not installed' }), job(2, 'ingest'), job(1, 'similarity')])
+    const labels = w.findAll('[role="group"]').map((g) => g.attributes('aria-label'))
+    expect(labels).toEqual(['Ingest (scene cuts, frames)', 'Similarity (ViCLIP)', 'Aesthetic (LAION)', 'Import JSONL', 'Export', 'Captions'])
+    const sim = row(w, 'Similarity (ViCLIP)')
+    expect(sim.get('output').text()).toBe('failed')
+    expect(sim.text()).toContain('model "viclip-l14-hf" is not installed')
+    expect(row(w, 'Aesthetic (LAION)').get('output').text()).toBe('never run')
+    // Kinds with their own form (paths, a file, the export dialog) have no bare Start.
+    expect(w.find('button[aria-label="Start Ingest (scene cuts, frames)"]').exists()).toBe(false)
+    expect(w.find('button[aria-label="Start Captions"]').exists()).toBe(true)
+  })
+
+  it('follows progress events with a bar, rate and ETA, and cancels the running job', async () => {
+    const { w, transport } = await setup([job(7, 'aesthetic', { status: 'running', done: 0, total: 0 })])
+    transport.emit('jobs:progress', { jobId: 7, name: 'aesthetic', status: 'running', done: 30, total: 120, unit: 'clips', rate: 12.5, etaSeconds: 7.2 })
+    await flushPromises()
+    const aes = row(w, 'Aesthetic (LAION)')
+    expect(aes.get('progress').attributes('value')).toBe('25')
+    expect(aes.text()).toContain('30 / 120 clips')
+    expect(aes.text()).toContain('12.5 clips/s')
+    expect(aes.text()).toContain('ETA 7 s')
+    await button(w, 'Cancel Aesthetic (LAION)').trigger('click')
+    await flushPromises()
+    expect(transport.calls('jobs:cancel')).toEqual([{ jobId: 7 }])
+  })
+
+  it('starts a stage, resumes a failed one, and offers Resume for a running row nothing runs', async () => {
+    const { w, transport } = await setup([job(5, 'ingest', { status: 'running', done: 3, total: 9 }), job(404, 'aesthetic', { status: 'running' }), job(4, 'similarity', { status: 'cancelled' })])
+    await button(w, 'Start Captions').trigger('click')
+    await flushPromises()
+    expect(transport.calls('jobs:start')).toEqual([{ request: { name: 'caption', data: {} } }])
+    await button(w, 'Resume Similarity (ViCLIP)').trigger('click')
+    await flushPromises()
+    expect(transport.calls('jobs:resume')).toEqual([{ jobId: 4 }])
+    // The core restarted under this job: cancel finds no worker, so the row becomes resumable.
+    await button(w, 'Cancel Aesthetic (LAION)').trigger('click')
+    await flushPromises()
+    expect(row(w, 'Aesthetic (LAION)').get('output').text()).toBe('interrupted')
+    expect(w.find('button[aria-label="Resume Aesthetic (LAION)"]').exists()).toBe(true)
+  })
+
+  it('adds videos from a typed path and imports a JSONL with an optional video folder', async () => {
+    const { w, transport } = await setup([])
+    const add = w.get('form[aria-label="Add videos"]')
+    await add.get('input[type="text"]').setValue('  /data/videos ')
+    await add.get('input[type="checkbox"]').setValue(false)
+    await add.trigger('submit')
+    await flushPromises()
+    expect(transport.calls('jobs:start')).toEqual([{ request: { name: 'ingest', data: { paths: ['/data/videos'], recursive: false } } }])
+
+    const imp = w.get('form[aria-label="Import JSONL"]')
+    const [file, root] = imp.findAll('input[type="text"]')
+    await file!.setValue('/data/flt.jsonl')
+    await imp.trigger('submit')
+    await root!.setValue('/data/videos')
+    await imp.trigger('submit')
+    await flushPromises()
+    expect(transport.calls('dataset:import')).toEqual([{ file: '/data/flt.jsonl' }, { file: '/data/flt.jsonl', videoRoot: '/data/videos' }])
+    expect(transport.calls('jobs:list').length).toBeGreaterThanOrEqual(4) // re-read after each start
+  })
+
+  it('re-reads the list when a job started elsewhere reports, and shows the error of a start the core refused', async () => {
+    const { w, transport, setList } = await setup([])
+    const reads = transport.calls('jobs:list').length
+    setList([job(9, 'similarity', { status: 'running', done: 1, total: 4 })])
+    transport.emit('jobs:progress', { jobId: 9, name: 'similarity', status: 'running', done: 1, total: 4, unit: 'clips', rate: null, etaSeconds: null })
+    await flushPromises()
+    expect(transport.calls('jobs:list').length).toBe(reads + 1)
+    expect(row(w, 'Similarity (ViCLIP)').get('output').text()).toBe('running')
+    transport.respond('jobs:start', () => ({ ok: false, error: { code: 'conflict', message: 'a caption job is already running' } }))
+    await button(w, 'Start Captions').trigger('click')
+    await flushPromises()
+    expect(w.get('[role="alert"]').text()).toBe('a caption job is already running')
+  })
+})

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { JobDto } from '../../src-main/api/contract'
 import JobsPanel from '../../src-renderer/src/components/jobs/JobsPanel.vue'
 import { formatEta, formatRate, percentDone, stageLabel } from '../../src-renderer/src/components/jobs/job-format'
+import { useClipsStore } from '../../src-renderer/src/stores/clips'
+import { useFiltersStore } from '../../src-renderer/src/stores/filters'
 import { FakeTransport, ok } from './fake-transport'
 import { mountGlobals, setupStores } from './setup-app'
 
@@ -77,6 +79,24 @@ describe('Jobs panel', () => {
     await button(w, 'Cancel Aesthetic (LAION)').trigger('click')
     await flushPromises()
     expect(transport.calls('jobs:cancel')).toEqual([{ jobId: 7 }])
+  })
+
+  it('captions only what the grid shows when a filter or status is set (the default), or everything when unticked', async () => {
+    const { w, transport } = await setup([])
+    const filters = useFiltersStore()
+    const clips = useClipsStore()
+    filters.applied = { similarity: { min: 0.2 } }
+    clips.statusFilter = 'accepted'
+    await flushPromises()
+    const scope = w.findAll('label').find((l) => l.text().startsWith('Caption only the clips the grid shows'))!.get('input')
+    expect((scope.element as HTMLInputElement).checked).toBe(true)
+    await button(w, 'Start Captions').trigger('click')
+    await flushPromises()
+    expect(transport.calls('jobs:start')).toEqual([{ request: { name: 'caption', data: { filters: { similarity: { min: 0.2 } }, status: 'accepted' } } }])
+    await scope.setValue(false)
+    await button(w, 'Start Captions').trigger('click')
+    await flushPromises()
+    expect(transport.calls('jobs:start')[1]).toEqual({ request: { name: 'caption', data: {} } })
   })
 
   it('starts a stage, resumes a failed one, and offers Resume for a running row nothing runs', async () => {

@@ -90,7 +90,7 @@ describe('caption edits', () => {
     expect(out.similarity).toBeNull()
     expect(p.ctx.db.prepare("SELECT stale FROM scores WHERE clip_id = ? AND kind = 'similarity'").pluck().get(id)).toBe(1)
     const detail = getClip(p.ctx, id)
-    expect(detail.modelCaptions).toEqual([{ scale: 'imported', text: 'a dog runs', modelId: 'imported', frameIndex: null }])
+    expect(detail.modelCaptions).toEqual([{ scale: 'imported', text: 'a dog runs', modelId: 'imported', frameIndex: null, frameTimeS: null, promptVersion: null }])
     expect(detail.history[0]).toMatchObject({ kind: 'caption', action: 'edit', valueBefore: 'a dog runs', valueAfter: 'a brown dog runs on snow', reviewer: 'ana' })
     // Revert = an edit back to an earlier text; both stay in the history.
     updateCaption(p.ctx, id, 'a dog runs')

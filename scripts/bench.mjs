@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs')
 // Order matters: scenes renders the 60 s 720p file that frames reuses.
-const BENCHES = ['scenes', 'frames', 'ml', 'caption', 'scale']
-const SECTIONS = { scenes: 'SCENES.md', frames: 'FRAMES.md', ml: 'ML.md', caption: 'CAPTION.md', scale: 'SCALE.md' }
+const BENCHES = ['scenes', 'frames', 'ml', 'caption', 'scale', 'ui']
+const SECTIONS = { scenes: 'SCENES.md', frames: 'FRAMES.md', ml: 'ML.md', caption: 'CAPTION.md', scale: 'SCALE.md', ui: 'UI.md' }
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 // --assemble rebuilds BENCHMARKS.md from the latest sections without running anything.
@@ -30,9 +30,10 @@ const parts = [
   '# Benchmarks',
   '',
   'Produced by `npm run bench` (one section: `npm run bench:scenes`, `bench:frames`, `bench:ml`, `bench:caption`,',
-  '`bench:scale`). Every figure compares things measured side by side in the same run (ratios),',
-  'never against a fixed time. Raw results with machine details are in `bench/results/*.json`.',
-  'No GPU was lent to the session that produced these figures: every number is CPU-only.',
+  '`bench:scale`, `bench:ui`). Speed comparisons are made side by side in the same run (ratios); the',
+  'UI section also states the issue\'s absolute goals (frame time, latency) next to what was measured.',
+  'Raw results with machine details are in `bench/results/*.json`.',
+  'No GPU was lent to the sessions that produced these figures: every number is CPU-only.',
   '',
 ]
 for (const name of BENCHES) {

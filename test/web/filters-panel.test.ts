@@ -40,6 +40,17 @@ describe('histogram bars', () => {
 })
 
 describe('RangeFilterField', () => {
+  it('keeps what the curator is typing when new histograms re-render the field', async () => {
+    const w = mount(RangeFilterField, { props: { label: 'Similarity', state: emptyField(), histogram: HIST } })
+    const field = w.get('input[aria-label="Similarity minimum value"]')
+    ;(field.element as HTMLInputElement).value = '0.395'
+    await field.trigger('input')
+    await w.setProps({ histogram: { ...HIST, filtered: HIST.filtered.map((n) => n + 1) } })
+    expect((field.element as HTMLInputElement).value).toBe('0.395')
+    await field.trigger('change')
+    expect(w.emitted('range')).toEqual([[0.395, null]])
+  })
+
   it('draws the histogram behind labelled min/max sliders and emits ranges, open at the ends', async () => {
     const w = mount(RangeFilterField, { props: { label: 'Similarity', state: emptyField(), histogram: HIST } })
     expect(heights(w, 'bar-all')).toEqual([100, 50, 0, 25])

@@ -150,7 +150,7 @@ export interface JobProgressEvent {
   done: number
   total: number
   /** What done/total count; the rate is per second of that unit (frames/s, clips/s). */
-  unit: 'videos' | 'clips' | 'frames'
+  unit: 'videos' | 'clips' | 'frames' | 'MB'
   rate: number | null
   etaSeconds: number | null
   detail?: string
@@ -166,6 +166,9 @@ export type JobRequest =
   | { name: 'aesthetic'; data: Record<string, never> }
   /** Multi-scale captioning; optionally only the clips passing these filters. Similarity follows. */
   | { name: 'caption'; data: { filters?: ClipFilters; status?: ClipStatus | 'all' } }
+  /** Model manager: download (+ convert) a registry model; re-hash installed files. */
+  | { name: 'modelInstall'; data: { id: string; trustOnFirstUse?: boolean } }
+  | { name: 'modelVerify'; data: { id?: string } }
   | { name: 'import'; data: ImportJobData }
   | { name: 'export'; data: ExportJobData }
 export type JobName = JobRequest['name']
@@ -231,7 +234,9 @@ export interface ModelEntryDto {
   /** Installed revisions, newest first. */
   installed: { revision: string; installedAt: string | null }[]
   /** The project's stages that use this model (the `models` setting). */
-  usedFor: ('similarity' | 'aestheticImage' | 'aestheticHead')[]
+  usedFor: ('similarity' | 'aestheticImage' | 'aestheticHead' | 'captioner' | 'summariser')[]
+  /** The registry names files without a published sha256: installing needs trust on first use. */
+  needsTrust: boolean
   /** The CLI line that installs it; null for folders added with `vicurate models add`. */
   installCommand: string | null
 }

@@ -1,6 +1,7 @@
 import { runExportJob, runImportJob } from '../services/dataset-jobs.service'
 import { runCaptionJob } from '../services/captioning/caption-job'
 import { ingestPaths } from '../services/ingest.service'
+import { runModelInstallJob, runModelVerifyJob } from '../services/model-jobs.service'
 import { runAestheticStage } from '../services/scoring/aesthetic.stage'
 import { runSimilarityStage } from '../services/scoring/similarity.stage'
 import type { JobHandlers } from './job-types'
@@ -19,6 +20,8 @@ export const jobHandlers: JobHandlers = {
   async caption(data, job) {
     return runCaptionJob(job.ctx, job.scoring, data, job.signal, (p) => job.progress({ ...p, unit: 'clips' }))
   },
+  modelInstall: (data, job) => runModelInstallJob(data, job.signal, job.progress),
+  modelVerify: (data, job) => runModelVerifyJob(data, job.progress),
   async similarity(_data, job) {
     const report = await runSimilarityStage(job.ctx, job.scoring(), job.signal, (p) => job.progress({ ...p, unit: 'clips' }))
     return { outcome: report.failed.length > 0 && report.scored === 0 ? 'failed' : 'done', report }

@@ -1,5 +1,6 @@
 import type { ProjectContext } from '../core/project-context'
 import type { CaptionJobReport } from '../services/captioning/caption-job'
+import type { ModelInstallReport, ModelVerifyReport } from '../services/model-jobs.service'
 import type { IngestReport } from '../services/ingest.service'
 import type { ScoringDeps } from '../services/scoring/scoring-deps'
 import type { StageReport } from '../services/scoring/stage-runner'
@@ -18,7 +19,7 @@ export interface JobProgress {
   done: number
   total: number
   /** What `done`/`total` count, shown with the rate ("frames/s", "clips/s"). */
-  unit: 'videos' | 'clips' | 'frames'
+  unit: 'videos' | 'clips' | 'frames' | 'MB'
   detail?: string
 }
 
@@ -37,6 +38,8 @@ export interface JobReports {
   similarity: StageReport
   aesthetic: StageReport
   caption: CaptionJobReport
+  modelInstall: ModelInstallReport
+  modelVerify: ModelVerifyReport
   import: ImportReport
   export: ExportReport
 }

@@ -2,6 +2,7 @@ import type { ModelEntryDto, ModelsInfo } from '../api/contract'
 import type { ProjectContext } from '../core/project-context'
 import { ModelStore } from '../ml/model-store'
 import { probeExecutionProvider } from '../ml/provider-probe'
+import { captionSettings } from './captioning/caption-settings'
 import { mlSettings, modelSelection, type ModelSelection } from './scoring/scoring-deps'
 
 type Probe = () => Promise<{ provider: 'cuda' | 'cpu'; reason: string | null }>
@@ -26,7 +27,12 @@ export async function listModels(ctx: ProjectContext, store = new ModelStore(), 
   const [installed, ep] = await Promise.all([store.list(), setting === 'cpu' ? null : probeOnce(probe)])
   const sel = modelSelection(ctx)
   const stages: Stage[] = ['similarity', 'aestheticImage', 'aestheticHead']
-  const usedFor = (id: string) => stages.filter((s) => sel[s as keyof ModelSelection] === id)
+  const caption = captionSettings(ctx)
+  const usedFor = (id: string): Stage[] => [
+    ...stages.filter((s) => sel[s as keyof ModelSelection] === id),
+    ...(caption.captioner.kind === 'onnx' && caption.captioner.model === id ? (['captioner'] as const) : []),
+    ...(caption.summariser?.kind === 'onnx' && caption.summariser.model === id ? (['summariser'] as const) : []),
+  ]
   const revisions = (id: string) =>
     installed
       .filter((m) => m.id === id)
@@ -36,13 +42,13 @@ export async function listModels(ctx: ProjectContext, store = new ModelStore(), 
   const models: ModelEntryDto[] = [
     ...store.registry.map((e) => ({
       id: e.id, task: e.task, title: e.title, licence: e.licence, download: e.approxDownload,
-      installed: revisions(e.id), usedFor: usedFor(e.id),
+      installed: revisions(e.id), usedFor: usedFor(e.id), needsTrust: e.files.some((f) => f.sha256 === null),
       installCommand: `vicurate models install ${e.id}${e.files.some((f) => f.sha256 === null) ? ' --trust-on-first-use' : ''}`,
     })),
     // Folders registered with `models add` that the registry does not name (your own exports).
     ...[...new Set(installed.filter((m) => !known.has(m.id)).map((m) => m.id))].map((id) => ({
       id, task: installed.find((m) => m.id === id)!.manifest.task, title: '(added locally)', licence: null, download: null,
-      installed: revisions(id), usedFor: usedFor(id), installCommand: null,
+      installed: revisions(id), usedFor: usedFor(id), needsTrust: false, installCommand: null,
     })),
   ]
   let provider: ModelsInfo['provider']

@@ -84,8 +84,9 @@ describe('Models panel', () => {
     root: '/home/ada/.local/share/vicurate/models',
     provider,
     models: [
-      { id: 'viclip-l14-hf', task: 'video-text-similarity', title: 'ViCLIP-L/14', licence: 'MIT', download: '1.6 GB', installed: [], usedFor: ['similarity'], installCommand: 'vicurate models install viclip-l14-hf' },
-      { id: 'laion-aesthetic-v2', task: 'aesthetic-head', title: 'LAION head', licence: 'MIT', download: '3.7 MB', installed: [{ revision: 'a1b2', installedAt: null }], usedFor: ['aestheticHead'], installCommand: 'vicurate models install laion-aesthetic-v2' },
+      { id: 'viclip-l14-hf', task: 'video-text-similarity', title: 'ViCLIP-L/14', licence: 'MIT', download: '1.6 GB', installed: [], usedFor: ['similarity'], needsTrust: false, installCommand: 'vicurate models install viclip-l14-hf' },
+      { id: 'laion-aesthetic-v2', task: 'aesthetic-head', title: 'LAION head', licence: 'MIT', download: '3.7 MB', installed: [{ revision: 'a1b2', installedAt: null }], usedFor: ['aestheticHead'], needsTrust: false, installCommand: 'vicurate models install laion-aesthetic-v2' },
+      { id: 'vit-gpt2-image-captioning', task: 'image-to-text', title: 'ViT-GPT2', licence: 'Apache-2.0', download: '1.0 GB', installed: [], usedFor: ['captioner'], needsTrust: true, installCommand: 'vicurate models install vit-gpt2-image-captioning --trust-on-first-use' },
     ],
   })
 
@@ -102,6 +103,39 @@ describe('Models panel', () => {
     expect(head.text()).toContain('a1b2')
     expect(head.text()).toContain('aesthetic (head)')
     expect(head.find('code').exists()).toBe(false)
+  })
+
+  it('installs a model as a job (trust on first use only when ticked), shows its progress, and re-reads the list when it ends', async () => {
+    let started = 0
+    const transport = new FakeTransport()
+      .respond('models:list', () => ok(info({ setting: 'cpu', active: 'cpu', fallbackReason: null })))
+      .respond('jobs:start', () => ok({ jobId: 40 + ++started }))
+      .respond('jobs:list', () => ok([]))
+    const w = mountWith(ModelsPanel, transport)
+    await flushPromises()
+    await w.get('button[aria-label="Install viclip-l14-hf"]').trigger('click')
+    await flushPromises()
+    expect(transport.calls('jobs:start')).toEqual([{ request: { name: 'modelInstall', data: { id: 'viclip-l14-hf', trustOnFirstUse: false } } }])
+    const cap = w.get('tr[aria-label="vit-gpt2-image-captioning"]')
+    expect(cap.text()).toContain('captions (images)')
+    expect(cap.get('button[aria-label="Install vit-gpt2-image-captioning"]').attributes('disabled')).toBeDefined()
+    await cap.get('input[type="checkbox"]').setValue(true)
+    await cap.get('button[aria-label="Install vit-gpt2-image-captioning"]').trigger('click')
+    await flushPromises()
+    expect(transport.calls('jobs:start')[1]).toEqual({ request: { name: 'modelInstall', data: { id: 'vit-gpt2-image-captioning', trustOnFirstUse: true } } })
+
+    transport.emit('jobs:progress', { jobId: 41, name: 'modelInstall', status: 'running', done: 512.5, total: 1711, unit: 'MB', rate: 20, etaSeconds: 60, detail: 'downloading model.safetensors' })
+    await flushPromises()
+    expect(w.get('output[aria-label="Install progress of viclip-l14-hf"]').text()).toBe('downloading model.safetensors: 512.5 of 1711 MB')
+    const listsBefore = transport.calls('models:list').length
+    transport.emit('jobs:progress', { jobId: 41, name: 'modelInstall', status: 'done', done: 1711, total: 1711, unit: 'MB', rate: null, etaSeconds: null })
+    await flushPromises()
+    expect(w.get('output[aria-label="Install progress of viclip-l14-hf"]').text()).toBe('done')
+    expect(transport.calls('models:list').length).toBeGreaterThan(listsBefore)
+
+    await w.get('button[aria-label="Verify installed models"]').trigger('click')
+    await flushPromises()
+    expect(transport.calls('jobs:start')[2]).toEqual({ request: { name: 'modelVerify', data: {} } })
   })
 
   it('says when the CUDA setting has nothing to run on', async () => {

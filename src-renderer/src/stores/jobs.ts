@@ -5,7 +5,7 @@ import { describeError } from '../api/api-error'
 import { useApi } from '../api/use-api'
 
 /** Kinds started from their own form (paths, a file, the export dialog), not with a bare Start. */
-export const KINDS_WITH_FORMS: ReadonlySet<string> = new Set(['ingest', 'import', 'export'])
+export const KINDS_WITH_FORMS: ReadonlySet<string> = new Set(['ingest', 'import', 'export', 'modelInstall', 'modelVerify'])
 
 /** One row of the Jobs panel: a kind and its newest job, with the newest progress it reported. */
 export interface StageRow {

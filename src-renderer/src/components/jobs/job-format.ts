@@ -7,6 +7,8 @@ const LABELS: Record<string, string> = {
   caption: 'Captions',
   import: 'Import JSONL',
   export: 'Export',
+  modelInstall: 'Model install',
+  modelVerify: 'Model verify',
 }
 
 /** A kind the UI does not know yet still gets a readable name. */

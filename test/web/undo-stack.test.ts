@@ -1,12 +1,15 @@
 import { describe, expect, it, vi } from 'vitest'
-import { useUndoStack, type UndoTarget } from '../../src-renderer/src/composables/use-undo-stack'
+import { useUndoStack, type UndoableChange, type UndoTarget } from '../../src-renderer/src/composables/use-undo-stack'
 
 function target(ok = true) {
   return {
     updateCaption: vi.fn<UndoTarget['updateCaption']>(async () => ok),
     decide: vi.fn<UndoTarget['decide']>(async () => ok),
+    undoBatch: vi.fn<UndoTarget['undoBatch']>(async () => ok),
+    redoBatch: vi.fn<UndoTarget['redoBatch']>(async () => (ok ? 'batch-2' : null)),
   }
 }
+const clipOf = (c: UndoableChange | null | undefined) => (c && c.kind !== 'batch' ? c.clipId : null)
 
 describe('undo stack', () => {
   it('undoes a caption edit by writing the text from before, and redoes it with the text after', async () => {
@@ -14,7 +17,7 @@ describe('undo stack', () => {
     const stack = useUndoStack(t)
     stack.record({ kind: 'caption', clipId: 4, before: 'a dog', after: 'a brown dog' })
 
-    expect((await stack.undo())?.clipId).toBe(4)
+    expect(clipOf(await stack.undo())).toBe(4)
     expect(t.updateCaption).toHaveBeenLastCalledWith(4, 'a dog')
     expect(stack.canUndo.value).toBe(false)
     expect(stack.canRedo.value).toBe(true)
@@ -71,12 +74,12 @@ describe('undo stack', () => {
     stack.record({ kind: 'decision', clipId: 2, before: 'rejected', after: 'rejected', reason: null })
     stack.record({ kind: 'caption', clipId: 3, before: 'x', after: 'y' })
     stack.record({ kind: 'caption', clipId: 4, before: 'x', after: 'y' })
-    expect(stack.done.value.map((c) => c.clipId)).toEqual([3, 4])
+    expect(stack.done.value.map(clipOf)).toEqual([3, 4])
   })
 
   it('runs one step at a time: a second Ctrl+Z while the first is on the wire is ignored', async () => {
     let release!: (v: boolean) => void
-    const t = { updateCaption: vi.fn(), decide: vi.fn(() => new Promise<boolean>((r) => (release = r))) }
+    const t = { ...target(), decide: vi.fn(() => new Promise<boolean>((r) => (release = r))) }
     const stack = useUndoStack(t)
     stack.record({ kind: 'decision', clipId: 1, before: 'pending', after: 'accepted', reason: null })
     stack.record({ kind: 'decision', clipId: 2, before: 'pending', after: 'accepted', reason: null })
@@ -85,6 +88,29 @@ describe('undo stack', () => {
     release(true)
     await first
     expect(t.decide).toHaveBeenCalledTimes(1)
-    expect(stack.done.value.map((c) => c.clipId)).toEqual([1])
+    expect(stack.done.value.map(clipOf)).toEqual([1])
+  })
+
+  it('undoes a batch decision through the core, and redoes it by asking again with the same count; the redone batch has the new id', async () => {
+    const t = target()
+    const stack = useUndoStack(t)
+    const request = { status: 'pending' as const, filters: { similarity: { min: 0.3 } }, action: 'accept' as const, expectedCount: 120 }
+    stack.record({ kind: 'batch', batchId: 'batch-1', changed: 118, request })
+    await stack.undo()
+    expect(t.undoBatch).toHaveBeenCalledWith('batch-1')
+    await stack.redo()
+    expect(t.redoBatch).toHaveBeenCalledWith(request)
+    expect(stack.done.value).toEqual([{ kind: 'batch', batchId: 'batch-2', changed: 118, request }])
+    await stack.undo()
+    expect(t.undoBatch).toHaveBeenLastCalledWith('batch-2')
+  })
+
+  it('a batch undo the core refuses stays on the undo stack, with the reason', async () => {
+    const t = target(false)
+    const stack = useUndoStack(t)
+    stack.record({ kind: 'batch', batchId: 'b', changed: 3, request: { status: 'all', action: 'reject', expectedCount: 3 } })
+    expect(await stack.undo()).toBeNull()
+    expect(stack.error.value).toBe('Could not undo the batch reject of 3 clips')
+    expect(stack.canUndo.value).toBe(true)
   })
 })

@@ -60,7 +60,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'Escape', label: 'R Esc', description: 'Close the reason chooser without rejecting', action: 'cancelReasons', scopes: ['reason'], repeat: false },
   { key: 'u', label: 'U', description: 'Reset the selected clip to pending', action: 'reset', scopes: ['review'], repeat: false },
   { key: 'e', label: 'E', description: 'Edit the caption (Ctrl+Enter saves, Esc cancels)', action: 'editCaption', scopes: ['review'], repeat: false },
-  { key: 'z', mod: true, label: 'Ctrl+Z', description: 'Undo the last caption edit or decision', action: 'undo', scopes: ['review'], repeat: false },
+  { key: 'z', mod: true, label: 'Ctrl+Z', description: 'Undo the last caption edit, decision or batch action', action: 'undo', scopes: ['review'], repeat: false },
   { key: 'z', mod: true, shift: true, label: 'Ctrl+Shift+Z', description: 'Redo', action: 'redo', scopes: ['review'], repeat: false },
   { key: 'j', label: 'J', description: 'Next clip', action: 'next', scopes: ['review'], repeat: true },
   { key: 'k', label: 'K', description: 'Previous clip', action: 'previous', scopes: ['review'], repeat: true },

@@ -2,8 +2,10 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ClipSummary, DecisionAction } from '../../../src-main/api/contract'
 import { useApi } from '../api/use-api'
-import { useUndoStack, type UndoableChange } from '../composables/use-undo-stack'
+import { useUndoStack, type BatchRequest, type UndoableChange } from '../composables/use-undo-stack'
+import { describeError } from '../api/api-error'
 import { useClipsStore } from './clips'
+import { useFiltersStore } from './filters'
 import { useSettingsStore } from './settings'
 
 /**
@@ -38,6 +40,15 @@ export const useReviewStore = defineStore('review', () => {
     return saved
   }
 
+  /** What the last batch undo/redo did, for the batch bar (counts the core reported). */
+  const batchMessage = ref<string | null>(null)
+
+  // A batch changes clips anywhere in the list: reload the page and the filter statistics.
+  async function afterBatch(): Promise<void> {
+    writes.value++
+    await Promise.all([clips.loadFirst(), useFiltersStore().refreshStats()])
+  }
+
   const undoStack = useUndoStack({
     async updateCaption(clipId, caption) {
       try {
@@ -50,7 +61,41 @@ export const useReviewStore = defineStore('review', () => {
     async decide(clipId, action, reason) {
       return (await writeDecision(clipId, action, reason)) !== null
     },
+    async undoBatch(batchId) {
+      try {
+        const r = await api.invoke('clips:undoBatch', { batchId })
+        batchMessage.value = `Undone: ${r.restored.toLocaleString('en-US')} clips restored${r.skipped ? `, ${r.skipped} kept (decided since)` : ''}.`
+        await afterBatch()
+        return true
+      } catch (err) {
+        batchMessage.value = describeError(err)
+        return false
+      }
+    },
+    async redoBatch(request) {
+      try {
+        const r = await api.invoke('clips:decideBatch', request)
+        batchMessage.value = `Redone: ${r.changed.toLocaleString('en-US')} clips ${request.action === 'accept' ? 'accepted' : request.action === 'reject' ? 'rejected' : 'reset'}.`
+        await afterBatch()
+        return r.batchId
+      } catch (err) {
+        // The core checks the count: a set that changed since is refused, with its reason.
+        batchMessage.value = describeError(err)
+        return null
+      }
+    },
   })
+
+  /** A batch decision the batch bar made: Ctrl+Z / Ctrl+Shift+Z undo and redo it like any edit. */
+  function recordBatch(batchId: string, changed: number, request: BatchRequest): void {
+    undoStack.record({ kind: 'batch', batchId, changed, request })
+  }
+
+  /** The batch the last undoable change was, if it was one (the batch bar's Undo undoes only that). */
+  const lastBatchId = (): string | null => {
+    const top = undoStack.done.value.at(-1)
+    return top?.kind === 'batch' ? top.batchId : null
+  }
 
   /** Decides the selected clip, remembers it for undo and, when enabled, moves to the next clip. */
   async function decide(action: DecisionAction, reason: string | null = null): Promise<ClipSummary | null> {
@@ -79,7 +124,7 @@ export const useReviewStore = defineStore('review', () => {
   async function step(direction: 'undo' | 'redo'): Promise<UndoableChange | null> {
     const change = await (direction === 'undo' ? undoStack.undo() : undoStack.redo())
     // Undo after auto-advance should show the clip it changed, like any editor's undo.
-    if (change && clips.items.some((c) => c.id === change.clipId)) clips.select(change.clipId)
+    if (change && change.kind !== 'batch' && clips.items.some((c) => c.id === change.clipId)) clips.select(change.clipId)
     return change
   }
 
@@ -108,6 +153,9 @@ export const useReviewStore = defineStore('review', () => {
     saveCaption,
     undo: () => step('undo'),
     redo: () => step('redo'),
+    batchMessage,
+    recordBatch,
+    lastBatchId,
     openReasons,
     closeReasons,
     requestEdit,

@@ -141,6 +141,23 @@ describe('ClipGrid (virtual)', () => {
     expect(w.get('[role="listbox"]').attributes('aria-activedescendant')).toBe('clip-option-1000000')
   })
 
+  it('J/K (the store\'s next/previous) step from a far clip selected at the end of a million', async () => {
+    const { w } = await mountGrid(1_000_000)
+    mounted = w
+    const scroller = w.get('.grid-scroller').element as HTMLElement
+    Object.defineProperty(scroller, 'scrollTop', { value: 0, writable: true, configurable: true })
+    await w.get('[role="listbox"]').trigger('keydown', { key: 'End' })
+    for (let i = 0; i < 20; i++) await flushPromises()
+    const clips = useClipsStore()
+    expect(clips.selectedId).toBe(1_000_000)
+    clips.selectPrevious()
+    for (let i = 0; i < 10; i++) await flushPromises()
+    expect(clips.selectedId).toBe(999_999)
+    await clips.selectNext()
+    for (let i = 0; i < 10; i++) await flushPromises()
+    expect(clips.selectedId).toBe(1_000_000)
+  })
+
   it('the density toggle trades card size for cards per row, and is remembered', async () => {
     const { w } = await mountGrid(1_000)
     mounted = w

@@ -171,16 +171,26 @@ export const useClipsStore = defineStore('clips', () => {
     decideError.value = null
   }
 
+  /**
+   * A far clip (selected where the grid jumped, outside the store's pages) has its neighbours
+   * only in the grid's sparse cache: the grid registers how to step from it, so J/K and
+   * auto-advance move from the far clip as the arrow keys do.
+   */
+  let farStepper: ((delta: 1 | -1) => void) | null = null
+  function registerFarStepper(fn: ((delta: 1 | -1) => void) | null): void {
+    farStepper = fn
+  }
+
   async function selectNext(): Promise<void> {
     const i = selectedIndex.value
-    // A far clip has no neighbour in the store's pages: the grid's arrow keys move from it.
-    if (i < 0 && farSelected.value) return
+    if (i < 0 && farSelected.value) return void farStepper?.(1)
     if (i + 1 >= items.value.length && hasMore.value) await loadMore()
     const next = items.value[i + 1]
     if (next) select(next.id)
   }
 
   function selectPrevious(): void {
+    if (selectedIndex.value < 0 && farSelected.value) return void farStepper?.(-1)
     if (selectedIndex.value < 0) return
     const prev = items.value[selectedIndex.value - 1]
     if (prev) select(prev.id)
@@ -267,6 +277,7 @@ export const useClipsStore = defineStore('clips', () => {
     select,
     selectNext,
     selectPrevious,
+    registerFarStepper,
     decide,
     applySummary: replaceItem,
     onClipsChanged,

@@ -278,6 +278,23 @@ export interface DensityGrid {
   filtered: number[]
 }
 
+// ── Playback proxies (issue 6): sources browsers cannot play get a cached H.264 copy ──
+
+/** Whether the player can load `/media/video/<videoId>` now, and what it will get. */
+export interface MediaStatus {
+  videoId: number
+  /** ready: the media route serves a file Chromium plays; preparing: its copy is being made; failed: see reason. */
+  state: 'ready' | 'preparing' | 'failed'
+  /** True when the route serves (or will serve) a transcoded copy instead of the source file. */
+  proxy: boolean
+  /** Why the source needs a copy ("browsers cannot open the AVI container"), or why it failed. */
+  reason: string | null
+  /** 0..1 while the copy is transcoded; null while it waits for another video's, or when not preparing. */
+  progress: number | null
+  /** Changes whenever the served copy does; the renderer adds it to the media URL. Null for the source. */
+  revision: string | null
+}
+
 /** Requests: `'domain:verb': (args) => Promise<result>`. */
 export interface ApiContract {
   'project:info': (args: Record<string, never>) => Promise<ProjectInfo>
@@ -323,6 +340,13 @@ export interface ApiContract {
   'settings:pipeline': (args: Record<string, never>) => Promise<PipelineSettingsDto>
   'settings:updatePipeline': (args: Partial<PipelineSettingsDto>) => Promise<PipelineSettingsDto>
   'clips:density': (args: DensityQuery) => Promise<DensityGrid>
+  // Playback proxies
+  /**
+   * What the player needs before it loads a video: 'ready' at once for sources browsers play;
+   * otherwise starts its proxy (once, however often asked) and answers 'preparing', after which
+   * `media:status` events report progress and the outcome.
+   */
+  'media:prepare': (args: { videoId: number }) => Promise<MediaStatus>
 }
 
 /** Push events from the core to every connected client. */
@@ -330,6 +354,7 @@ export interface ApiEvents {
   'clips:changed': { clipIds: number[] }
   'settings:changed': SettingsDto
   'jobs:progress': JobProgressEvent
+  'media:status': MediaStatus
 }
 
 export type ApiChannel = keyof ApiContract
@@ -381,9 +406,10 @@ export const API_CHANNELS = exactKeys<ApiContract>()([
   'settings:pipeline',
   'settings:updatePipeline',
   'clips:density',
+  'media:prepare',
 ])
 
-export const API_EVENTS = exactKeys<ApiEvents>()(['clips:changed', 'settings:changed', 'jobs:progress'])
+export const API_EVENTS = exactKeys<ApiEvents>()(['clips:changed', 'settings:changed', 'jobs:progress', 'media:status'])
 
 export function isApiChannel(name: unknown): name is ApiChannel {
   return typeof name === 'string' && (API_CHANNELS as readonly string[]).includes(name)

@@ -13,6 +13,7 @@ import { getSettings, updateSettings } from '../services/settings.service'
 import { jobHandlers } from '../jobs/job-registry'
 import { checkExportJob, checkExportSelection, checkImportJob, exportPreview } from '../services/dataset-jobs.service'
 import { density } from '../services/density.service'
+import { mediaProxies } from '../services/media-proxy.service'
 import { storedJobRequest } from '../services/job-resume.service'
 import { listModels } from '../services/models-info.service'
 import { getPipelineSettings, updatePipelineSettings } from '../services/pipeline-settings.service'
@@ -110,6 +111,8 @@ export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(
     'settings:pipeline': () => getPipelineSettings(ctx),
     'settings:updatePipeline': (args) => updatePipelineSettings(ctx, args),
     'clips:density': (args) => density(ctx, args),
+    // Playback proxies: one service per project, so both transports share its deduplication.
+    'media:prepare': (args) => mediaProxies(ctx).prepare(requiredInt(args.videoId, 'videoId')),
   }
 }
 

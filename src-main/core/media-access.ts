@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs'
 import { join, relative, isAbsolute } from 'node:path'
 import { ApiError } from '../api/errors'
+import { readyProxy } from '../media/proxy-cache'
 import type { ProjectContext } from './project-context'
 
 /** True when `child` (already real, absolute) lies inside `root` (real, absolute). */
@@ -51,11 +52,21 @@ export function resolveSpriteFile(ctx: ProjectContext, clipId: number): string {
   return resolveDataFile(ctx, join('sprites', `${clipId}.jpg`), `scrub sprite of clip ${clipId}`)
 }
 
+/**
+ * What the player gets for a video: its playback proxy once one is ready (sources browsers cannot
+ * play, see media-proxy.service.ts), else the source itself. The source is resolved first either
+ * way, so a video outside the roots or missing on disk is refused even when a proxy exists.
+ */
+export function resolvePlayableVideoFile(ctx: ProjectContext, videoId: number): string {
+  const source = resolveVideoFile(ctx, videoId)
+  return readyProxy(ctx.dataDir, videoId, source)?.file ?? source
+}
+
 /** Parses `/video/<id>`, `/thumb/<clipId>` or `/sprite/<clipId>` (the path after the media prefix) to a file. */
 export function resolveMediaPath(ctx: ProjectContext, path: string): string {
   const m = /^\/?(video|thumb|sprite)\/(\d{1,15})$/.exec(path)
   if (!m) throw new ApiError('not_found', `no media at ${path}`)
   const id = Number(m[2])
-  if (m[1] === 'video') return resolveVideoFile(ctx, id)
+  if (m[1] === 'video') return resolvePlayableVideoFile(ctx, id)
   return m[1] === 'thumb' ? resolveThumbnailFile(ctx, id) : resolveSpriteFile(ctx, id)
 }

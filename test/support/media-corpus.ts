@@ -62,3 +62,14 @@ export function buildMediaCorpus(dir: string): CorpusCase[] {
   ff('-i', join(SHARED_VIDEOS, 'friday.mp4'), '-c:v', 'mpeg4', '-q:v', '5', '-an', add('legacy.avi', 'ok'))
   return cases
 }
+
+/**
+ * An AVI the way DivX-era archives and old cameras wrote them — MS-MPEG4 v3 video, MP3 audio —
+ * made from real footage. Chromium cannot open it, so the player needs a proxy. A source
+ * without audio gets a tone, so the proxy's audio path is exercised too.
+ */
+export function writeLegacyAvi(out: string, source = join(SHARED_VIDEOS, 'flower.mp4'), opts: { tone?: boolean } = {}): string {
+  const audio = opts.tone ? ['-f', 'lavfi', '-i', 'sine=frequency=330', '-map', '0:v:0', '-map', '1:a:0', '-shortest'] : ['-map', '0:v:0', '-map', '0:a:0']
+  ff('-i', source, ...audio, '-c:v', 'msmpeg4', '-q:v', '4', '-c:a', 'libmp3lame', '-b:a', '128k', out)
+  return out
+}

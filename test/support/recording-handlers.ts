@@ -51,6 +51,8 @@ export const SAMPLE_ARGS: Record<ApiChannel, unknown> = {
   'settings:pipeline': {},
   'settings:updatePipeline': { batchSize: 8 },
   'clips:density': { bins: 4 },
+  // The seeded video has no media file: the answer says so instead of starting a transcode.
+  'media:prepare': { videoId: 1 },
 }
 
 const ok = (result: unknown) => ({ ok: true, result })
@@ -87,6 +89,7 @@ export const SAMPLE_ANSWERS: Record<ApiChannel, unknown> = {
   'settings:pipeline': ok({ provider: 'auto', batchSize: 4, aggregation: 'max', clipRules: { minS: 1, maxS: 120 } }),
   'settings:updatePipeline': ok({ batchSize: 8 }),
   'clips:density': ok({ bins: 4, similarity: null, all: [] }),
+  'media:prepare': ok({ videoId: 1, state: 'failed', reason: expect.stringMatching(/no media file/) }),
 }
 
 /** Waits until no job of the project is queued or running (workers have finished). */

@@ -21,7 +21,14 @@ export class FakeTransport implements Transport {
   private readonly stateListeners = new Set<(s: ConnectionState) => void>()
   private state: ConnectionState = 'open'
 
-  constructor(readonly kind: TransportKind = 'http') {}
+  constructor(readonly kind: TransportKind = 'http') {
+    // The player asks before it loads any video; every fake video plays as it is unless a test
+    // answers otherwise (the proxy states have their own tests).
+    this.respond('media:prepare', (raw) => {
+      const { videoId } = raw as { videoId: number }
+      return { ok: true, result: { videoId, state: 'ready', proxy: false, reason: null, progress: null, revision: null } }
+    })
+  }
 
   respond(channel: ApiChannel, responder: Responder): this {
     this.responders.set(channel, responder)

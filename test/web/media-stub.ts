@@ -20,7 +20,14 @@ export function stubMediaPlayback() {
       this.dispatchEvent(new Event('pause'))
     }
   })
-  return { play, pause }
+  // jsdom has no load(); a real element pauses and empties itself (the player unloads a stale video).
+  const load = vi.spyOn(HTMLMediaElement.prototype, 'load').mockImplementation(function (this: HTMLMediaElement) {
+    if (paused.get(this) === false) {
+      paused.set(this, true)
+      this.dispatchEvent(new Event('pause'))
+    }
+  })
+  return { play, pause, load }
 }
 
 /** Moves the playhead as decoding would, then fires timeupdate. */

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import { openProject } from '../../core/project-context'
 import { startServer } from '../../server/http-server'
+import { disposeMediaProxies } from '../../services/media-proxy.service'
 
 export function parsePort(value: string): number {
   const n = Number(value)
@@ -26,6 +27,8 @@ export async function serveUntilSignal(project: string, opts: { host: string; po
     process.once('SIGTERM', stop)
   })
   await server.close()
+  // A running transcode would keep the process alive until it finished.
+  disposeMediaProxies(ctx)
   ctx.close()
 }
 

@@ -10,3 +10,4 @@ export { readFrames, checkVideoFile, type DecodedFrame, type FrameProgress, type
 export { type DecodedImage } from './ppm-stream'
 export { cutClip, videoStreamTiming, type CutOptions } from './clip-cut'
 export { decodeFramesAt } from './exact-frames'
+export { writePlaybackProxy, type ProxyOptions, type ProxyResult } from './proxy'

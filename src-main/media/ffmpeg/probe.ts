@@ -8,6 +8,8 @@ export interface VideoProbe {
   height: number | null
   codec: string | null
   hasAudio: boolean
+  /** Codec of the first audio stream, null without audio. Absent in probes stored before it was recorded. */
+  audioCodec?: string | null
   /** Index of the video stream used when a file has several (the default one, else the first). */
   videoStreamIndex: number
   videoStreamCount: number
@@ -103,6 +105,7 @@ export function probeVideo(path: string): Promise<VideoProbe> {
         height: swap ? w : h,
         codec: chosen.codec_name ?? null,
         hasAudio: streams.some((s) => s.codec_type === 'audio'),
+        audioCodec: streams.find((s) => s.codec_type === 'audio')?.codec_name ?? null,
         videoStreamIndex: chosen.index,
         videoStreamCount: videos.length,
         rotation,

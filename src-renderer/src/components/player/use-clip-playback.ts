@@ -91,6 +91,14 @@ export function useClipPlayback(video: Ref<HTMLVideoElement | null>, clip: Ref<C
     else void play()
   }
 
+  /**
+   * The element is being emptied because the next source is not playable yet (a playback proxy
+   * is being made): like any change of source, playing now means playing once it has loaded.
+   */
+  function awaitNewSource(): void {
+    resumeAfterLoad = resumeAfterLoad || playing.value
+  }
+
   function onLoadedMetadata(): void {
     if (clip.value) seek(clip.value.startS)
     if (resumeAfterLoad) void play()
@@ -126,7 +134,7 @@ export function useClipPlayback(video: Ref<HTMLVideoElement | null>, clip: Ref<C
       if (el.readyState >= 1) {
         seek(c.startS)
       } else {
-        resumeAfterLoad = playing.value
+        resumeAfterLoad = resumeAfterLoad || playing.value
         currentTime.value = c.startS
       }
     },
@@ -135,5 +143,5 @@ export function useClipPlayback(video: Ref<HTMLVideoElement | null>, clip: Ref<C
 
   onScopeDispose(stopFrames)
 
-  return { currentTime, playing, playError, play, pause, toggle, seek, enforceBounds, onLoadedMetadata, onPlay, onPause, onEnded }
+  return { currentTime, playing, playError, play, pause, toggle, seek, enforceBounds, awaitNewSource, onLoadedMetadata, onPlay, onPause, onEnded }
 }

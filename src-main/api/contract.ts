@@ -176,7 +176,8 @@ export type JobName = JobRequest['name']
 export interface JobDto {
   id: number
   name: string
-  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled'
+  /** 'interrupted': its process stopped (killed, crashed) before it finished; resumable. */
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
   done: number
   total: number
   error: string | null

@@ -10,6 +10,11 @@ export type ApiErrorCode =
   | 'not_a_project'
   | 'schema_too_new'
   | 'unavailable'
+  // The project file itself (db/db-errors.ts): each needs a different action from the user.
+  | 'busy'
+  | 'read_only'
+  | 'disk_full'
+  | 'damaged'
   | 'internal'
 
 export class ApiError extends Error {

@@ -4,7 +4,6 @@ import { ModelNotInstalledError } from '../ml/model-store'
 import { projectInfo } from '../services/project.service'
 import { updateCaption } from '../services/caption.service'
 import { decideBatch, undoBatch } from '../services/batch.service'
-import { histogram, keepRate } from '../services/filter.service'
 import { deleteView, listViews, saveView } from '../services/saved-view.service'
 import { decideClip, getClip, listClips, toClipSummary } from '../services/review.service'
 import { defaultScoringDeps } from '../services/scoring/default-deps'
@@ -12,14 +11,16 @@ import { TextScorer } from '../services/scoring/rescore.service'
 import { getSettings, updateSettings } from '../services/settings.service'
 import { jobHandlers } from '../jobs/job-registry'
 import { checkExportJob, checkExportSelection, checkImportJob, exportPreview } from '../services/dataset-jobs.service'
+import { histogram, keepRate } from '../services/filter.service'
 import { density } from '../services/density.service'
-import { mediaProxies } from '../services/media-proxy.service'
 import { storedJobRequest } from '../services/job-resume.service'
 import { listModels } from '../services/models-info.service'
 import { getPipelineSettings, updatePipelineSettings } from '../services/pipeline-settings.service'
+import { mediaProxies } from '../services/media-proxy.service'
 import { API_CHANNELS, type ApiArgs, type ApiChannel, type ApiResult, isApiChannel, type JobRequest } from './contract'
 import type { JobName } from './contract'
 import { ApiError } from './errors'
+import { busyTimeoutOf, mapProjectError } from '../db/project-errors'
 
 /** Per-call facts a handler may need; never the transport object itself. */
 export interface CallContext {
@@ -73,7 +74,7 @@ function jobRequest(args: { request?: unknown }): JobRequest {
 }
 
 export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(ctx), text = new TextScorer(ctx, defaultScoringDeps)): Handlers {
-  return {
+  return withProjectErrors(ctx, {
     'project:info': (_args, call) => projectInfo(ctx, call.transport),
     'clips:list': (args) => listClips(ctx, args),
     'clips:get': (args) => getClip(ctx, args.clipId),
@@ -113,7 +114,31 @@ export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(
     'clips:density': (args) => density(ctx, args),
     // Playback proxies: one service per project, so both transports share its deduplication.
     'media:prepare': (args) => mediaProxies(ctx).prepare(requiredInt(args.videoId, 'videoId')),
+  })
+}
+
+/**
+ * Every handler's SQLite failure (a lock held past busy_timeout, a full disk, a read-only or
+ * damaged file) becomes its ProjectDbError, so a transport answers `{code: 'busy' | 'disk_full' |
+ * 'read_only' | 'damaged', message}` naming the project instead of SQLite's text as `internal`.
+ * Done here, where the project is known, so wrappers of these handlers (tests) keep it too.
+ */
+function withProjectErrors(ctx: ProjectContext, handlers: Handlers): Handlers {
+  const mapped: Record<string, (args: unknown, call: CallContext) => unknown> = {}
+  for (const [channel, handler] of Object.entries(handlers) as [string, (args: unknown, call: CallContext) => unknown][]) {
+    const fail = (err: unknown): never => {
+      throw mapProjectError(err, ctx.path, busyTimeoutOf(ctx.db))
+    }
+    mapped[channel] = (args, call) => {
+      try {
+        const result = handler(args, call)
+        return result instanceof Promise ? result.catch(fail) : result
+      } catch (err) {
+        return fail(err)
+      }
+    }
   }
+  return mapped as Handlers
 }
 
 /** Startup check (Immich's "no missing handlers"): every contract key has a handler function. */

@@ -1,5 +1,8 @@
+import { resolve } from 'node:path'
 import { Command, CommanderError } from 'commander'
 import { ApiError } from '../api/errors'
+import { BUSY_TIMEOUT_MS } from '../db/connection'
+import { mapProjectError } from '../db/project-errors'
 import { CliFailure, EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-errors'
 import { registerDemo } from './commands/demo.command'
 import { registerInit } from './commands/init.command'
@@ -41,6 +44,13 @@ export function buildProgram(): Command {
 
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram()
+  // The project file the command works on, so a SQLite failure anywhere in it (a lock held past
+  // busy_timeout, a full disk) is reported by name with what to do, not as SQLite's bare text.
+  const target: { project?: string } = {}
+  program.hook('preAction', (_program, action) => {
+    const first = action.registeredArguments[0]?.name()
+    if (first === 'project' && typeof action.args[0] === 'string') target.project = resolve(action.args[0])
+  })
   try {
     await program.parseAsync(argv, { from: 'user' })
     return process.exitCode === undefined ? 0 : Number(process.exitCode)
@@ -54,7 +64,9 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`vicurate: ${err.message}\n`)
       return EXIT_USAGE
     }
-    const message = err instanceof ApiError || err instanceof CliFailure || err instanceof Error ? err.message : String(err)
+    const mapped = target.project ? mapProjectError(err, target.project, BUSY_TIMEOUT_MS) : err
+    // The message only: a stack trace tells the user nothing they can act on.
+    const message = mapped instanceof ApiError || mapped instanceof CliFailure || mapped instanceof Error ? mapped.message : String(mapped)
     process.stderr.write(`vicurate: ${message}\n`)
     return EXIT_FAILURE
   }

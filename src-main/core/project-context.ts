@@ -8,6 +8,7 @@ import { createReviewEventRepository } from '../db/repositories/review-event.rep
 import { createScoreRepository } from '../db/repositories/score.repository'
 import { createSettingsRepository } from '../db/repositories/settings.repository'
 import { createVideoRepository } from '../db/repositories/video.repository'
+import { interruptOrphanedJobs } from '../jobs/job-owners'
 import { EventBus } from './event-bus'
 
 /** Everything one open project needs; services receive this, never a transport. */
@@ -52,6 +53,9 @@ export function openProject(path: string, opts: { create?: boolean; check?: Inte
   const db = openProjectDb(abs, { create: opts.create, check: opts.check })
   const dataDir = dataDirFor(abs)
   mkdirSync(dataDir, { recursive: true })
+  const jobs = createJobRepository(db)
+  // Jobs a killed process left 'running' become 'interrupted' (resumable) before anyone lists them.
+  interruptOrphanedJobs(jobs, db)
   return {
     path: abs,
     name: basename(abs).replace(/\.vicurate$/, ''),
@@ -62,7 +66,7 @@ export function openProject(path: string, opts: { create?: boolean; check?: Inte
       clips: createClipRepository(db),
       events: createReviewEventRepository(db),
       settings: createSettingsRepository(db),
-      jobs: createJobRepository(db),
+      jobs,
       scores: createScoreRepository(db),
     },
     bus: new EventBus(),

@@ -8,8 +8,9 @@ import { ApiError } from '../api/errors'
 export type DbProblem = 'damaged' | 'read_only' | 'disk_full' | 'busy'
 
 /**
- * An ApiError so every transport carries it as `{code: 'unavailable', message}` (HTTP 503): the
- * request was fine, the project file cannot take it right now.
+ * An ApiError whose code is the problem, so every transport carries it as `{code, message}` and
+ * the client can tell "try again" (busy) from "fix the permissions" or "free some disk": the
+ * request was fine, the project file cannot take it.
  */
 export class ProjectDbError extends ApiError {
   constructor(
@@ -18,7 +19,7 @@ export class ProjectDbError extends ApiError {
     message: string,
     readonly cause?: unknown,
   ) {
-    super('unavailable', message)
+    super(problem, message)
     this.name = 'ProjectDbError'
   }
 }

@@ -6,6 +6,7 @@ import { ApiError } from '../api/errors'
 import { appRoot } from '../core/app-paths'
 import type { ProjectContext } from '../core/project-context'
 import type { JobRow } from '../db/repositories/job.repository'
+import { interruptOrphanedJobs } from './job-owners'
 import type { WorkerInput, WorkerMessage } from './job-worker'
 
 /**
@@ -73,6 +74,8 @@ export class JobHost {
   }
 
   list(limit = 50): JobDto[] {
+    // A CLI job on this project may have been killed since the project was opened here.
+    interruptOrphanedJobs(this.ctx.repos.jobs, this.ctx.db)
     return this.ctx.repos.jobs.recent(limit).map(toJobDto)
   }
 

@@ -1,4 +1,5 @@
 import type { ProjectContext } from '../core/project-context'
+import { busyTimeoutOf, mapProjectError } from '../db/project-errors'
 import { jobHandlers } from './job-registry'
 import type { JobName, JobOutcome, JobProgress, JobReports, JobRequest } from './job-types'
 import { ProgressMeter } from './progress-meter'
@@ -61,23 +62,11 @@ export async function runJob<R extends JobRequest>(ctx: ProjectContext, request:
       emit('cancelled', true)
       return { jobId, outcome: 'cancelled', error: null, report: null }
     }
-    const message = err instanceof Error ? err.message : String(err)
+    // The row keeps the clear message (the Jobs panel and the CLI show it), not SQLite's text.
+    const failure = mapProjectError(err, ctx.path, busyTimeoutOf(ctx.db))
+    const message = failure instanceof Error ? failure.message : String(failure)
     ctx.repos.jobs.finish(jobId, 'failed', message)
     emit('failed', true)
     return { jobId, outcome: 'failed', error: message, report: null }
   }
-}
-
-/** Re-runs jobs a crash left 'running' (or 'queued'), each under its own id. */
-export async function resumeUnfinishedJobs(ctx: ProjectContext, opts: RunOptions = {}): Promise<JobResult[]> {
-  const results: JobResult[] = []
-  for (const row of ctx.repos.jobs.unfinished()) {
-    const request = { name: row.name, data: JSON.parse(row.params_json) } as JobRequest
-    if (!(request.name in jobHandlers)) {
-      ctx.repos.jobs.finish(row.id, 'failed', `unknown job "${row.name}" (made by another vicurate version?)`)
-      continue
-    }
-    results.push(await runJob(ctx, request, opts, row.id))
-  }
-  return results
 }

@@ -45,7 +45,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text)
 }
 
-const STATUS_FOR: Record<string, number> = { bad_request: 400, not_found: 404, conflict: 409, too_large: 413, unavailable: 503 }
+/**
+ * Project-file problems: busy is temporary (503, try again), read-only is refused for good until
+ * the permissions change (403), a full disk is 507 Insufficient Storage; a damaged file is a
+ * server-side fault (500), with a message saying how to restore.
+ */
+const STATUS_FOR: Record<string, number> = {
+  bad_request: 400, not_found: 404, conflict: 409, too_large: 413, unavailable: 503,
+  busy: 503, read_only: 403, disk_full: 507, damaged: 500,
+}
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@ import { createDatasetExportRepository, type ScoreModelCount } from '../db/repos
 import { DivSampler, clipIdentity } from './dataset-div-sampling'
 import { EXPORT_MIDDLE_SQL, csvHeader, csvLine, jsonlLine, JSONL_KEYS, REVIEW_KEYS, type ExportRow } from './dataset-export-format'
 import { applyPreset, filterSql, topCount, type SelectionSpec } from './export-filters'
+import { removeStaleExportTemps } from './export-temp-files'
 
 export interface ExportOptions {
   format?: 'jsonl' | 'csv'
@@ -51,6 +52,8 @@ function writeExport(ctx: ProjectContext, out: string, input: SelectionSpec, opt
   } catch {
     throw new ExportError(`cannot write ${out}: folder ${dirname(path)} does not exist`)
   }
+  // Partial copies from killed exports to this path: nothing reads them, they only use disk.
+  removeStaleExportTemps(path)
   const repo = createDatasetExportRepository(ctx.db)
   const base = filterSql(spec)
   let cond = base.sql

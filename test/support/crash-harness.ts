@@ -163,12 +163,17 @@ function curatorWork(db: Database.Database): { events: unknown[]; clips: unknown
   }
 }
 
-/** Whole-file health that every stage must keep: full integrity check, foreign keys, no unfinished steps. */
+/**
+ * Whole-file health that every stage must keep: full integrity check, foreign keys, no unfinished
+ * steps, and no job row left 'running' or 'queued' (the killed run's row is 'interrupted' once the
+ * resume opened the project).
+ */
 function health(db: Database.Database) {
   return {
     integrity: (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check),
     foreignKeyViolations: (db.pragma('foreign_key_check') as unknown[]).length,
     clipStepsNotDone: db.prepare("SELECT step, status, count(*) FROM clip_steps WHERE status <> 'done' GROUP BY 1, 2").raw().all(),
+    jobsUnfinished: db.prepare("SELECT name, status, count(*) FROM jobs WHERE status IN ('queued', 'running') GROUP BY 1, 2").raw().all(),
   }
 }
 
@@ -257,7 +262,7 @@ export async function runCrashHarness(stage: CrashStage, opts: { kills?: number;
     const ref = await runCli(stage.args(reference, inputs), env)
     expect(ref.code, `${stage.name}: the uninterrupted reference run failed: ${ref.stderr}`).toBe(0)
     const expected = withDb(reference.project, (db) => ({ health: health(db), curated: curated && curatorWork(db), outcome: stage.snapshot(db, reference) }))
-    expect(expected.health, `${stage.name}: the reference run itself is unhealthy`).toEqual({ integrity: ['ok'], foreignKeyViolations: 0, clipStepsNotDone: [] })
+    expect(expected.health, `${stage.name}: the reference run itself is unhealthy`).toEqual({ integrity: ['ok'], foreignKeyViolations: 0, clipStepsNotDone: [], jobsUnfinished: [] })
     if (curated) expect(firstDifference(expected.curated, curated, 0), `${stage.name}: the reference run itself changed curator work`).toBeNull()
     const shared: Shared = { stage, seed, env, inputs, workspace, reference, expected, curated }
 

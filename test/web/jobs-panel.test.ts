@@ -99,19 +99,35 @@ describe('Jobs panel', () => {
     expect(transport.calls('jobs:start')[1]).toEqual({ request: { name: 'caption', data: {} } })
   })
 
-  it('starts a stage, resumes a failed one, and offers Resume for a running row nothing runs', async () => {
-    const { w, transport } = await setup([job(5, 'ingest', { status: 'running', done: 3, total: 9 }), job(404, 'aesthetic', { status: 'running' }), job(4, 'similarity', { status: 'cancelled' })])
+  it('starts a stage, resumes a failed one, and offers Resume for a row the core found interrupted', async () => {
+    const { w, transport, setList } = await setup([job(5, 'ingest', { status: 'running', done: 3, total: 9 }), job(404, 'aesthetic', { status: 'running' }), job(4, 'similarity', { status: 'cancelled' })])
     await button(w, 'Start Captions').trigger('click')
     await flushPromises()
     expect(transport.calls('jobs:start')).toEqual([{ request: { name: 'caption', data: {} } }])
     await button(w, 'Resume Similarity (ViCLIP)').trigger('click')
     await flushPromises()
     expect(transport.calls('jobs:resume')).toEqual([{ jobId: 4 }])
-    // The core restarted under this job: cancel finds no worker, so the row becomes resumable.
+    // Its process was killed: cancel finds no worker, and the re-read list has the core's verdict.
+    transport.emit('jobs:progress', { jobId: 404, name: 'aesthetic', status: 'running', done: 2, total: 8, unit: 'clips', rate: null, etaSeconds: null })
+    const stopped = 'interrupted: the process running it (pid 4242) stopped before the job finished; resume it (or run the same command again) to go on where it stopped'
+    setList([job(404, 'aesthetic', { status: 'interrupted', error: stopped })])
     await button(w, 'Cancel Aesthetic (LAION)').trigger('click')
     await flushPromises()
+    // The row wins over the dead process's last 'running' event.
     expect(row(w, 'Aesthetic (LAION)').get('output').text()).toBe('interrupted')
-    expect(w.find('button[aria-label="Resume Aesthetic (LAION)"]').exists()).toBe(true)
+    expect(row(w, 'Aesthetic (LAION)').text()).toContain(stopped)
+    await button(w, 'Resume Aesthetic (LAION)').trigger('click')
+    await flushPromises()
+    expect(transport.calls('jobs:resume')).toEqual([{ jobId: 4 }, { jobId: 404 }])
+  })
+
+  it('does not offer Resume for a job another live process is running, and says where to stop it', async () => {
+    const { w } = await setup([job(404, 'aesthetic', { status: 'running' })])
+    await button(w, 'Cancel Aesthetic (LAION)').trigger('click')
+    await flushPromises()
+    expect(row(w, 'Aesthetic (LAION)').get('output').text()).toBe('running')
+    expect(w.find('button[aria-label="Resume Aesthetic (LAION)"]').exists()).toBe(false)
+    expect(w.get('[role="alert"]').text()).toBe('job 404 is running in another vicurate process (a command in a terminal?); stop it there')
   })
 
   it('adds videos from a typed path and imports a JSONL with an optional video folder', async () => {

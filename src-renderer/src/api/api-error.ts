@@ -33,6 +33,10 @@ const KNOWN_CODES: Record<ApiErrorCode, true> = {
   not_a_project: true,
   schema_too_new: true,
   unavailable: true,
+  busy: true,
+  read_only: true,
+  disk_full: true,
+  damaged: true,
   internal: true,
 }
 

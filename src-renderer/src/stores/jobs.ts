@@ -12,7 +12,7 @@ export interface StageRow {
   name: string
   job: JobDto | null
   progress: JobProgressEvent | null
-  status: JobDto['status'] | 'interrupted' | null
+  status: JobDto['status'] | null
   /** The worker is on it (per the newest event, else the job row). */
   running: boolean
 }
@@ -30,8 +30,6 @@ export const useJobsStore = defineStore('jobs', () => {
   const kinds = ref<string[]>([])
   const jobs = shallowRef<JobDto[]>([])
   const progress = shallowRef<ReadonlyMap<number, JobProgressEvent>>(new Map())
-  /** 'running' rows whose worker is gone (the core restarted): cancel found nothing to stop. */
-  const interrupted = shallowRef<ReadonlySet<number>>(new Set())
   const busy = ref(false)
   const error = ref<string | null>(null)
   const loaded = ref(false)
@@ -42,8 +40,9 @@ export const useJobsStore = defineStore('jobs', () => {
     return names.map((name) => {
       const job = jobs.value.find((j) => j.name === name) ?? null
       const p = job ? (progress.value.get(job.id) ?? null) : null
-      const base = p?.status ?? job?.status ?? null
-      const status = job && base === 'running' && interrupted.value.has(job.id) ? 'interrupted' : base
+      // A finished row wins over the last event: an 'interrupted' row's process died mid-run, so
+      // its last event still says 'running' (and the core marks the row, not an event).
+      const status = job && job.status !== 'running' && job.status !== 'queued' ? job.status : (p?.status ?? job?.status ?? null)
       return { name, job, progress: p, status, running: status === 'running' || status === 'queued' }
     })
   })
@@ -96,12 +95,15 @@ export const useJobsStore = defineStore('jobs', () => {
     busy.value = true
     try {
       const { cancelled } = await api.invoke('jobs:cancel', { jobId })
-      if (!cancelled) {
-        // Nothing ran it: a row left 'running' by a core that stopped. Offer Resume instead.
-        interrupted.value = new Set(interrupted.value).add(jobId)
-        await refreshList()
-      }
       error.value = null
+      if (!cancelled) {
+        // Not this core's job. The re-read shows it 'interrupted' (resumable) if its process is
+        // gone; if it is still running, it is another process's (a vicurate command) to stop.
+        await refreshList()
+        if (jobs.value.find((j) => j.id === jobId)?.status === 'running') {
+          error.value = `job ${jobId} is running in another vicurate process (a command in a terminal?); stop it there`
+        }
+      }
     } catch (err) {
       error.value = describeError(err)
     } finally {

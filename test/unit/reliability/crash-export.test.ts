@@ -21,14 +21,10 @@ const fixedSha = new Map<string, string>()
 const shaOnce = (file: string) => fixedSha.get(file) ?? fixedSha.set(file, sha(file)).get(file)!
 const outputs = (dir: string) => readdirSync(dir).filter((f) => f.startsWith(OUT))
 
-/** Temp files a kill left, per run: the resume may leave those but must add none of its own. */
-const leftByKill = new Map<string, string[]>()
-
 function exportState(run: RunDir) {
   const file = join(run.dir, OUT)
   const manifest = JSON.parse(readFileSync(`${file}.manifest.json`, 'utf8')) as Record<string, unknown>
   const { created_at: _at, project: _project, ...rest } = manifest
-  const left = leftByKill.get(run.dir) ?? []
   const bytes = readFileSync(file)
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   return {
@@ -36,7 +32,8 @@ function exportState(run: RunDir) {
     // The manifest describes this file, not the one a kill may have left before it.
     manifestMatchesFile: manifest.sha256 === sha256 && manifest.bytes === bytes.length,
     manifest: rest,
-    tempFilesFromResume: outputs(run.dir).filter((f) => TEMP.test(f) && !left.includes(f)),
+    // The resume removes what the killed export left (its pid is dead) and leaves none of its own.
+    tempFilesAfterResume: outputs(run.dir).filter((f) => TEMP.test(f)),
   }
 }
 
@@ -73,13 +70,12 @@ const exportStage: CrashStage = {
     const others = outputs(run.dir).filter((f) => f !== OUT && f !== `${OUT}.manifest.json`)
     const strange = others.filter((f) => !TEMP.test(f))
     if (strange.length) return `unexpected files beside the export: ${strange.join(', ')}`
-    leftByKill.set(run.dir, others)
     return null
   },
 }
 
 describe('crash harness: dataset export (vicurate export)', () => {
-  it('after kill -9 at 20 seeded random moments, the output is the previous file or the complete new one, never partial; the resume writes the reference file and manifest', async () => {
+  it('after kill -9 at 20 seeded random moments, the output is the previous file or the complete new one, never partial; the resume writes the reference file and manifest and removes the killed run\'s temp files', async () => {
     const r = await runCrashHarness(exportStage)
     expect(r.landed).toBeGreaterThanOrEqual(r.kills)
   }, 600_000)

@@ -7,8 +7,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // The job worker is its own entry: worker threads load it from a file beside index.js.
-      lib: { entry: { index: resolve(__dirname, 'src-main/electron/main.ts'), 'job-worker': resolve(__dirname, 'src-main/jobs/job-worker.ts') } },
+      // The job and statistics workers are their own entries: worker threads load them from files beside index.js.
+      lib: {
+        entry: {
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
+          'job-worker': resolve(__dirname, 'src-main/jobs/job-worker.ts'),
+          'stats-worker': resolve(__dirname, 'src-main/services/stats/stats-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -11,8 +11,7 @@ import { TextScorer } from '../services/scoring/rescore.service'
 import { getSettings, updateSettings } from '../services/settings.service'
 import { jobHandlers } from '../jobs/job-registry'
 import { checkExportJob, checkExportSelection, checkImportJob, exportPreview } from '../services/dataset-jobs.service'
-import { histogram, keepRate } from '../services/filter.service'
-import { density } from '../services/density.service'
+import { statsHostFor } from '../services/stats/stats-host'
 import { storedJobRequest } from '../services/job-resume.service'
 import { listModels } from '../services/models-info.service'
 import { getPipelineSettings, updatePipelineSettings } from '../services/pipeline-settings.service'
@@ -25,6 +24,8 @@ import { busyTimeoutOf, mapProjectError } from '../db/project-errors'
 /** Per-call facts a handler may need; never the transport object itself. */
 export interface CallContext {
   transport: 'ipc' | 'http'
+  /** Aborts when the caller is gone (HTTP: the client closed the request); long work may stop. */
+  signal?: AbortSignal
 }
 
 export type Handlers = {
@@ -74,14 +75,16 @@ function jobRequest(args: { request?: unknown }): JobRequest {
 }
 
 export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(ctx), text = new TextScorer(ctx, defaultScoringDeps)): Handlers {
+  // Statistics run in a worker with its own connection: the grid's queries never queue behind them.
+  const stats = statsHostFor(ctx)
   return withProjectErrors(ctx, {
     'project:info': (_args, call) => projectInfo(ctx, call.transport),
     'clips:list': (args) => listClips(ctx, args),
     'clips:get': (args) => getClip(ctx, args.clipId),
     'clips:decide': (args) => decideClip(ctx, args),
     'clips:updateCaption': (args) => updateCaption(ctx, args.clipId, args.caption),
-    'clips:histogram': (args) => histogram(ctx, args),
-    'clips:keepRate': (args) => keepRate(ctx, args),
+    'clips:histogram': (args, call) => stats.histogram(args, call.signal),
+    'clips:keepRate': (args, call) => stats.keepRate(args, call.signal),
     'clips:decideBatch': (args) => decideBatch(ctx, args),
     'clips:undoBatch': (args) => undoBatch(ctx, args.batchId),
     'views:list': () => listViews(ctx),
@@ -111,7 +114,7 @@ export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(
     'models:list': () => listModels(ctx),
     'settings:pipeline': () => getPipelineSettings(ctx),
     'settings:updatePipeline': (args) => updatePipelineSettings(ctx, args),
-    'clips:density': (args) => density(ctx, args),
+    'clips:density': (args, call) => stats.density(args, call.signal),
     // Playback proxies: one service per project, so both transports share its deduplication.
     'media:prepare': (args) => mediaProxies(ctx).prepare(requiredInt(args.videoId, 'videoId')),
   })

@@ -7,6 +7,7 @@ import { rendererDistDir } from '../core/app-paths'
 import type { ProjectContext } from '../core/project-context'
 import { allowedHostSet, hostAllowed, newToken, requestToken, TOKEN_COOKIE, tokenMatches } from './auth'
 import { serveMedia } from './media-route'
+import { closeStatsHost } from '../services/stats/stats-host'
 import { serveStatic } from './static-files'
 
 export interface ServeOptions {
@@ -91,7 +92,12 @@ async function handleApi(handlers: Handlers, channel: string, req: IncomingMessa
     } catch {
       throw new ApiError('bad_request', 'request body is not valid JSON')
     }
-    const result = await dispatch(handlers, channel, args, { transport: 'http' })
+    // A client that goes away (the renderer aborts superseded filter requests) cancels the work.
+    const gone = new AbortController()
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort()
+    })
+    const result = await dispatch(handlers, channel, args, { transport: 'http', signal: gone.signal })
     sendJson(res, 200, { ok: true, result })
   } catch (err) {
     const error = toErrorDto(err)
@@ -168,7 +174,7 @@ export function startServer(ctx: ProjectContext, opts: ServeOptions = {}): Promi
             for (const c of wss.clients) c.terminate()
             wss.close()
             server.closeAllConnections()
-            server.close(() => done())
+            server.close(() => void closeStatsHost(ctx).then(done))
           }),
       })
     })

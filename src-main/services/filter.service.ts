@@ -1,7 +1,9 @@
 import type { ClipFilters, ClipStatus, FilterField, Histogram, HistogramQuery, KeepRate, RangeFilter } from '../api/contract'
 import { ApiError } from '../api/errors'
 import type { ProjectContext } from '../core/project-context'
+import type { Db } from '../db/connection'
 import { FILTER_COLUMNS, filterSql, type SqlFilter } from '../db/repositories/clip-filters'
+import { ClipStats, DEFAULT_HISTOGRAM_BINS, type StatsScope } from './stats/clip-stats'
 
 const FIELDS = Object.keys(FILTER_COLUMNS) as FilterField[]
 const STATUSES = ['all', 'pending', 'accepted', 'rejected']
@@ -43,19 +45,32 @@ export function checkStatus(status: unknown): ClipStatus | 'all' {
   return s as ClipStatus | 'all'
 }
 
+/** Per connection: the threshold of each (column, k %), for the data version it was read at. */
+const thresholds = new WeakMap<Db, { key: string; values: Map<string, number | undefined> }>()
+
 /**
  * Turns "top k %" into a minimum: the value of the clip at rank ceil(k % of scored clips), read
- * from the field's index (InternVid's FLT subset is rank based, not a fixed threshold).
+ * from the field's index (InternVid's FLT subset is rank based, not a fixed threshold). Every
+ * page of a top-k list asks again, so the threshold is kept until the data changes (the walk to
+ * rank k costs ~10 ms per 300k clips).
  */
-export function resolveFilters(ctx: ProjectContext, filters: ClipFilters): ClipFilters {
+export function resolveFilters(ctx: { db: Db }, filters: ClipFilters): ClipFilters {
   const out: ClipFilters = { ...filters }
   for (const field of FIELDS) {
     const r = filters[field]
     if (r?.topPercent === undefined) continue
     const col = FILTER_COLUMNS[field]
-    const scored = ctx.db.prepare(`SELECT count(*) FROM clips c WHERE ${col} IS NOT NULL`).pluck().get() as number
-    const k = Math.max(1, Math.ceil((scored * r.topPercent) / 100))
-    const threshold = ctx.db.prepare(`SELECT ${col} FROM clips c WHERE ${col} IS NOT NULL ORDER BY ${col} DESC LIMIT 1 OFFSET ?`).pluck().get(k - 1) as number | undefined
+    const key = `${ctx.db.pragma('data_version', { simple: true }) as number}:${ctx.db.prepare('SELECT total_changes()').pluck().get() as number}`
+    let memo = thresholds.get(ctx.db)
+    if (memo?.key !== key) thresholds.set(ctx.db, (memo = { key, values: new Map() }))
+    const name = `${col}:${r.topPercent}`
+    if (!memo.values.has(name)) {
+      // count(*) is a b-tree count and the NULLs one index range: no walk over every scored clip.
+      const scored = ctx.db.prepare(`SELECT (SELECT count(*) FROM clips) - (SELECT count(*) FROM clips c WHERE ${col} IS NULL)`).pluck().get() as number
+      const k = Math.max(1, Math.ceil((scored * r.topPercent) / 100))
+      memo.values.set(name, ctx.db.prepare(`SELECT ${col} FROM clips c WHERE ${col} IS NOT NULL ORDER BY ${col} DESC LIMIT 1 OFFSET ?`).pluck().get(k - 1) as number | undefined)
+    }
+    const threshold = memo.values.get(name)
     out[field] = { ...(r.max !== undefined && { max: r.max }), min: Math.max(r.min ?? -Infinity, threshold ?? Infinity) }
   }
   return out
@@ -66,33 +81,35 @@ export function sqlFor(ctx: ProjectContext, status: unknown, filters: unknown): 
   return filterSql(resolveFilters(ctx, checkFilters(filters)), checkStatus(status))
 }
 
-export function histogram(ctx: ProjectContext, q: HistogramQuery): Histogram {
+/** The statistics engine of a connection (one per connection: it registers an aggregate there). */
+const engines = new WeakMap<Db, ClipStats>()
+export function clipStatsFor(db: Db): ClipStats {
+  let e = engines.get(db)
+  if (!e) engines.set(db, (e = new ClipStats(db, (d, f) => resolveFilters({ db: d }, f))))
+  return e
+}
+
+/** Checked scope of a statistics request (status + filters). */
+export function checkScope(args: { status?: unknown; filters?: unknown }): StatsScope {
+  return { status: checkStatus(args.status), filters: checkFilters(args.filters) }
+}
+
+export function checkHistogramQuery(q: HistogramQuery): { field: FilterField; bins: number; scope: StatsScope } {
   if (!(FIELDS as string[]).includes(q.field)) throw new ApiError('bad_request', `cannot histogram "${String(q.field)}" (fields: ${FIELDS.join(', ')})`)
-  const bins = q.bins ?? 40
+  const bins = q.bins ?? DEFAULT_HISTOGRAM_BINS
   if (!Number.isInteger(bins) || bins < 1 || bins > 100) throw new ApiError('bad_request', 'bins must be an integer 1..100')
-  const col = FILTER_COLUMNS[q.field]
-  const where = sqlFor(ctx, q.status, q.filters)
-  const range = ctx.db.prepare(`SELECT min(${col}) AS lo, max(${col}) AS hi, sum(${col} IS NULL) AS missing FROM clips c`).get() as { lo: number | null; hi: number | null; missing: number | null }
-  const empty = { field: q.field, min: range.lo, max: range.hi, missing: range.missing ?? 0 }
-  if (range.lo === null || range.hi === null) return { ...empty, binWidth: null, all: [], filtered: [] }
-  // A single value still gets one visible bar.
-  const width = range.hi > range.lo ? (range.hi - range.lo) / bins : 1
-  const count = (extra: SqlFilter): number[] => {
-    const out = new Array<number>(bins).fill(0)
-    const rows = ctx.db
-      .prepare(`SELECT min(CAST((${col} - @lo) / @w AS INTEGER), @last) AS b, count(*) AS n FROM clips c WHERE ${col} IS NOT NULL${extra.sql} GROUP BY b`)
-      .all({ ...extra.params, lo: range.lo, w: width, last: bins - 1 }) as { b: number; n: number }[]
-    for (const r of rows) out[r.b] = r.n
-    return out
-  }
-  return { ...empty, binWidth: width, all: count({ sql: '', params: {} }), filtered: count(where) }
+  return { field: q.field, bins, scope: checkScope(q) }
+}
+
+/**
+ * In-process statistics on the caller's connection (CLI, benchmarks, tests). The API serves them
+ * from a worker instead (stats-host.ts), so the grid's queries never wait behind them.
+ */
+export function histogram(ctx: ProjectContext, q: HistogramQuery): Histogram {
+  const c = checkHistogramQuery(q)
+  return clipStatsFor(ctx.db).histogram(c.field, c.bins, c.scope)
 }
 
 export function keepRate(ctx: ProjectContext, args: { status?: unknown; filters?: unknown }): KeepRate {
-  const where = sqlFor(ctx, args.status, args.filters)
-  const sum = (extra: SqlFilter) =>
-    ctx.db.prepare(`SELECT count(*) AS n, coalesce(sum(c.duration_s), 0) / 3600.0 AS h FROM clips c WHERE 1${extra.sql}`).get(extra.params) as { n: number; h: number }
-  const kept = sum(where)
-  const all = sum({ sql: '', params: {} })
-  return { clips: kept.n, hours: kept.h, totalClips: all.n, totalHours: all.h }
+  return clipStatsFor(ctx.db).keepRate(checkScope(args))
 }

@@ -6,7 +6,7 @@ import FiltersPanel from '../../src-renderer/src/components/filters/FiltersPanel
 import RangeFilterField from '../../src-renderer/src/components/filters/RangeFilterField.vue'
 import { barHeights, sliderStep } from '../../src-renderer/src/components/filters/histogram-bars'
 import { useClipsStore } from '../../src-renderer/src/stores/clips'
-import { APPLY_DELAY_MS, emptyField, useFiltersStore } from '../../src-renderer/src/stores/filters'
+import { emptyField, STATS_DELAY_MS, useFiltersStore } from '../../src-renderer/src/stores/filters'
 import { useProjectStore } from '../../src-renderer/src/stores/project'
 import { FakeCore } from './fake-core'
 import { FakeTransport, clip, ok, projectInfo } from './fake-transport'
@@ -123,7 +123,7 @@ describe('FiltersPanel', () => {
 
     await w.get('input[aria-label="Search captions"]').setValue('red')
     expect(readout.text()).toBe('4 clips · 2.0 h · 100.0 % of all') // debounced
-    vi.advanceTimersByTime(APPLY_DELAY_MS)
+    vi.advanceTimersByTime(STATS_DELAY_MS)
     await flushPromises()
     expect(readout.text()).toBe('2 clips · 1.0 h · 50.0 % of all')
     expect(transport.calls('clips:list').at(-1)).toMatchObject({ filters: { text: 'red' } })
@@ -170,7 +170,7 @@ describe('clip window with filters', () => {
 
     const filters = useFiltersStore()
     filters.setRange('similarity', 0.2, null)
-    vi.advanceTimersByTime(APPLY_DELAY_MS)
+    vi.advanceTimersByTime(STATS_DELAY_MS)
     await flushPromises()
     expect(w.text()).toContain('50,000 clips')
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ClipListQuery, FilterField, Histogram, HistogramQuery, KeepRate } from '../../src-main/api/contract'
 import type { Envelope } from '../../src-renderer/src/api/client'
 import { useClipsStore } from '../../src-renderer/src/stores/clips'
-import { APPLY_DELAY_MS, buildFilters, emptyField, formatKeepRate, useFiltersStore, type FieldState } from '../../src-renderer/src/stores/filters'
+import { APPLY_DELAY_MS, buildFilters, emptyField, formatKeepRate, STATS_DELAY_MS, useFiltersStore, type FieldState } from '../../src-renderer/src/stores/filters'
 import { FakeCore } from './fake-core'
 import { clip, deferred, ok } from './fake-transport'
 import { setupStores } from './setup-app'
@@ -51,7 +51,7 @@ describe('formatKeepRate', () => {
 })
 
 describe('filters store', () => {
-  it('debounces slider moves into one list reload with the built filters, then reads the keep rate', async () => {
+  it('a slider move asks the list in the next task (one gesture coalesces), the keep rate after STATS_DELAY_MS of quiet', async () => {
     const { transport } = setupStores(core().transport)
     const clips = useClipsStore()
     await clips.loadFirst()
@@ -59,22 +59,51 @@ describe('filters store', () => {
 
     filters.setRange('similarity', 0.15, null)
     filters.setRange('similarity', 0.25, null)
-    filters.setText(' red ')
-    vi.advanceTimersByTime(APPLY_DELAY_MS - 1)
     expect(transport.calls('clips:list')).toHaveLength(1)
-    vi.advanceTimersByTime(1)
+    vi.advanceTimersByTime(APPLY_DELAY_MS)
     await flushPromises()
 
     const list = transport.calls('clips:list') as ClipListQuery[]
     expect(list).toHaveLength(2)
-    expect(list[1]).toEqual({ status: 'all', filters: { similarity: { min: 0.25 }, text: 'red' }, limit: 100, cursor: null })
-    expect(clips.items.map((c) => c.id)).toEqual([3])
+    expect(list[1]).toEqual({ status: 'all', filters: { similarity: { min: 0.25 } }, limit: 100, cursor: null })
+    expect(clips.items.map((c) => c.id)).toEqual([3, 4])
+    expect(filters.applied).toEqual({ similarity: { min: 0.25 } })
+    // The statistics wait for the slider to rest; another move restarts the wait.
+    vi.advanceTimersByTime(STATS_DELAY_MS - 1)
+    expect(transport.calls('clips:keepRate')).toEqual([])
+    filters.setRange('similarity', 0.3, null)
+    vi.advanceTimersByTime(STATS_DELAY_MS - 1)
+    await flushPromises()
+    expect(transport.calls('clips:list')).toHaveLength(3)
+    expect(transport.calls('clips:keepRate')).toEqual([])
+    vi.advanceTimersByTime(1)
+    await flushPromises()
     // Panel closed: no histograms, but the keep rate for the active filters (it counts the grid).
     expect(transport.calls('clips:histogram')).toEqual([])
+    expect(transport.calls('clips:keepRate')).toEqual([{ status: 'all', filters: { similarity: { min: 0.3 } } }])
+    expect(filters.keepRate).toEqual({ clips: 2, hours: 2, totalClips: 4, totalHours: 4 })
+    expect(filters.countFor('all', clips.filters)).toBe(2)
+    expect(filters.countFor('pending', clips.filters)).toBeNull()
+  })
+
+  it('typed caption text waits STATS_DELAY_MS before the list is searched, with the built filters', async () => {
+    const { transport } = setupStores(core().transport)
+    const clips = useClipsStore()
+    await clips.loadFirst()
+    const filters = useFiltersStore()
+
+    filters.setRange('similarity', 0.25, null)
+    filters.setText(' red ')
+    vi.advanceTimersByTime(STATS_DELAY_MS - 1)
+    expect(transport.calls('clips:list')).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    await flushPromises()
+    const list = transport.calls('clips:list') as ClipListQuery[]
+    expect(list).toHaveLength(2)
+    expect(list[1]).toEqual({ status: 'all', filters: { similarity: { min: 0.25 }, text: 'red' }, limit: 100, cursor: null })
+    expect(clips.items.map((c) => c.id)).toEqual([3])
     expect(transport.calls('clips:keepRate')).toEqual([{ status: 'all', filters: { similarity: { min: 0.25 }, text: 'red' } }])
     expect(filters.keepRate).toEqual({ clips: 1, hours: 1, totalClips: 4, totalHours: 4 })
-    expect(filters.countFor('all', clips.filters)).toBe(1)
-    expect(filters.countFor('pending', clips.filters)).toBeNull()
   })
 
   it('top % mode sends topPercent and an open panel fetches every field histogram with the filters', async () => {
@@ -86,7 +115,7 @@ describe('filters store', () => {
 
     filters.setMode('aesthetic', 'top')
     filters.setTopPercent('aesthetic', 50)
-    vi.advanceTimersByTime(APPLY_DELAY_MS)
+    vi.advanceTimersByTime(STATS_DELAY_MS)
     await flushPromises()
 
     expect(transport.calls('clips:list').at(-1)).toEqual({ status: 'all', filters: { aesthetic: { topPercent: 50 } }, limit: 100, cursor: null })
@@ -119,14 +148,14 @@ describe('filters store', () => {
     await filters.setPanelOpen(true)
 
     filters.setRange('similarity', 0.15, null)
-    vi.advanceTimersByTime(APPLY_DELAY_MS)
+    vi.advanceTimersByTime(STATS_DELAY_MS)
     await flushPromises()
     const staleSignals = transport.requests.filter((r) => (r.args as ClipListQuery).filters?.similarity?.min === 0.15).map((r) => r.signal!)
     expect(staleSignals).toHaveLength(6) // list + keep rate + 4 histograms
     expect(staleSignals.some((s) => s.aborted)).toBe(false)
 
     filters.setRange('similarity', 0.35, null)
-    vi.advanceTimersByTime(APPLY_DELAY_MS)
+    vi.advanceTimersByTime(STATS_DELAY_MS)
     await flushPromises()
     expect(staleSignals.every((s) => s.aborted)).toBe(true)
 
@@ -156,7 +185,7 @@ describe('filters store', () => {
     expect(first.reduce((a, b) => a + b, 0)).toBe(4)
 
     filters.setRange('similarity', 0.25, null)
-    vi.advanceTimersByTime(APPLY_DELAY_MS)
+    vi.advanceTimersByTime(STATS_DELAY_MS)
     await flushPromises()
     expect(filters.histograms.similarity!.all).toBe(first)
     expect(filters.histograms.similarity!.filtered.reduce((a, b) => a + b, 0)).toBe(2)
@@ -172,7 +201,7 @@ describe('filters store', () => {
     await clips.loadFirst()
     const filters = useFiltersStore()
     filters.setRange('duration', 1, 2)
-    vi.advanceTimersByTime(APPLY_DELAY_MS)
+    vi.advanceTimersByTime(STATS_DELAY_MS)
     await flushPromises()
     expect(filters.active).toBe(true)
 
@@ -180,7 +209,7 @@ describe('filters store', () => {
     expect(transport.calls('clips:list').at(-1)).toEqual({ status: 'all', limit: 100, cursor: null })
     expect(clips.items.map((c) => c.id)).toEqual([1, 2, 3, 4])
     expect(filters.active).toBe(false)
-    vi.advanceTimersByTime(APPLY_DELAY_MS * 2)
+    vi.advanceTimersByTime(STATS_DELAY_MS * 2)
     await flushPromises()
     expect(transport.calls('clips:list')).toHaveLength(3)
   })

@@ -12,8 +12,18 @@ export const FIELD_LABELS: Record<FilterField, string> = {
   duration: 'Duration',
   captionLength: 'Caption length',
 }
-/** Slider moves settle this long before the list, histograms and keep rate are asked again. */
-export const APPLY_DELAY_MS = 150
+/**
+ * A slider move reaches the list this much later: one task, so the updates of one gesture
+ * coalesce. The core answers `clips:list` on its own connection while statistics run in a worker,
+ * so the grid no longer waits for the histograms and needs no debounce of its own.
+ */
+export const APPLY_DELAY_MS = 0
+/**
+ * Histograms and the keep rate are asked again after this much quiet (and caption text reaches
+ * the list after it too, so typing does not search every prefix): a drag or a word being typed
+ * does not recompute the statistics per step.
+ */
+export const STATS_DELAY_MS = 150
 export const HISTOGRAM_BINS = 40
 
 export type FieldMode = 'range' | 'top'
@@ -105,7 +115,14 @@ export const useFiltersStore = defineStore('filters', () => {
   // One controller per kind of request: a newer filter aborts the stale ones of that kind.
   let histogramController: AbortController | null = null
   let keepRateController: AbortController | null = null
-  let timer: ReturnType<typeof setTimeout> | null = null
+  let listTimer: ReturnType<typeof setTimeout> | null = null
+  let statsTimer: ReturnType<typeof setTimeout> | null = null
+
+  function cancelScheduled(): void {
+    if (listTimer !== null) clearTimeout(listTimer)
+    if (statsTimer !== null) clearTimeout(statsTimer)
+    listTimer = statsTimer = null
+  }
 
   function withCachedAll(h: Histogram): Histogram {
     const cached = allCache.get(h.field)
@@ -163,25 +180,31 @@ export const useFiltersStore = defineStore('filters', () => {
     await Promise.all(work)
   }
 
-  /** Applies the draft now (cancelling a pending debounce): list, histograms, keep rate. */
+  /** Applies the draft now (cancelling anything scheduled): list, histograms, keep rate. */
   async function applyNow(): Promise<void> {
-    if (timer !== null) clearTimeout(timer)
-    timer = null
+    cancelScheduled()
     applied.value = draft.value
     await Promise.all([clips.setFilters(applied.value), refreshStats()])
   }
 
-  function scheduleApply(): void {
-    if (timer !== null) clearTimeout(timer)
-    timer = setTimeout(() => {
-      timer = null
-      void applyNow()
-    }, APPLY_DELAY_MS)
+  /** The list after `listDelayMs`, the statistics once `STATS_DELAY_MS` pass without another change. */
+  function scheduleApply(listDelayMs: number): void {
+    cancelScheduled()
+    listTimer = setTimeout(() => {
+      listTimer = null
+      applied.value = draft.value
+      void clips.setFilters(applied.value)
+    }, listDelayMs)
+    // Never before the list timer (same or longer delay, set later): `applied` is the newest then.
+    statsTimer = setTimeout(() => {
+      statsTimer = null
+      void refreshStats()
+    }, Math.max(listDelayMs, STATS_DELAY_MS))
   }
 
   function update(field: FilterField, patch: Partial<FieldState>): void {
     fields.value = { ...fields.value, [field]: { ...fields.value[field], ...patch } }
-    scheduleApply()
+    scheduleApply(APPLY_DELAY_MS)
   }
 
   const setRange = (field: FilterField, min: number | null, max: number | null): void => update(field, { min, max })
@@ -190,7 +213,7 @@ export const useFiltersStore = defineStore('filters', () => {
 
   function setText(value: string): void {
     text.value = value
-    scheduleApply()
+    scheduleApply(STATS_DELAY_MS)
   }
 
   async function clear(): Promise<void> {
@@ -201,8 +224,7 @@ export const useFiltersStore = defineStore('filters', () => {
 
   /** Sliders and search text from `f` (a saved view), applied at once with the view's status and sort. */
   async function replace(f: ClipFilters, status: StatusFilter, sort: ClipSort): Promise<void> {
-    if (timer !== null) clearTimeout(timer)
-    timer = null
+    cancelScheduled()
     fields.value = fieldsFrom(f)
     text.value = f.text ?? ''
     applied.value = draft.value

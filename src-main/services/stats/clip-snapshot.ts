@@ -1,0 +1,158 @@
+import type { ClipFilters, ClipStatus, FilterField } from '../../api/contract'
+import { binOf, type Bins } from './bins'
+
+const STATUS_CODE: Record<ClipStatus, number> = { pending: 0, accepted: 1, rejected: 2 }
+const FIELDS: readonly FilterField[] = ['similarity', 'aesthetic', 'duration', 'captionLength']
+
+/** What one pass counts: per-field bins (null: not wanted), the density grid (null: not wanted). */
+export interface PassSpec {
+  hist: (Bins | null)[]
+  counts: (Int32Array | null)[]
+  dx: Bins | null
+  dy: Bins | null
+  cells: Int32Array | null
+}
+
+/** Adds one row's values (NaN: NULL) to a pass: every field's bin and the density cell. */
+export function countRow(spec: PassSpec, s: number, a: number, d: number, l: number): void {
+  const { hist, counts } = spec
+  if (s === s && hist[0]) counts[0]![binOf(hist[0], s)]++
+  if (a === a && hist[1]) counts[1]![binOf(hist[1], a)]++
+  if (d === d && hist[2]) counts[2]![binOf(hist[2], d)]++
+  if (l === l && hist[3]) counts[3]![binOf(hist[3], l)]++
+  if (s === s && a === a && spec.cells) spec.cells[binOf(spec.dy!, a) * spec.dy!.count + binOf(spec.dx!, s)]++
+}
+
+/**
+ * The filterable columns of every clip, in id order, as typed arrays (NULL → NaN; SQLite never
+ * stores NaN, so it means NULL only). Taken in the same read transaction as everything it is used
+ * with and dropped when the data changes, so a filter applied here selects exactly the rows the
+ * SQL filter selects: the same doubles compared with the same bounds (NaN fails every comparison,
+ * as NULL does), status by equality, caption text by the ids FTS5 matches.
+ */
+export class ClipSnapshot {
+  private n = 0
+  readonly ids: Float64Array
+  readonly status: Uint8Array
+  readonly values: Float64Array[]
+
+  constructor(readonly capacity: number) {
+    this.ids = new Float64Array(capacity)
+    this.status = new Uint8Array(capacity)
+    this.values = FIELDS.map(() => new Float64Array(capacity))
+  }
+
+  get size(): number {
+    return this.n
+  }
+
+  /**
+   * The capture aggregate's step; rows arrive in id order (a table scan). Status comes as
+   * `unicode(status)`, its first letter's code: no string is made per row.
+   */
+  add(id: number, status: number, s: number | null, a: number | null, d: number | null, l: number | null): void {
+    const i = this.n++
+    this.ids[i] = id
+    this.status[i] = status === 112 ? 0 : status === 97 ? 1 : status === 114 ? 2 : 255
+    this.values[0][i] = s ?? NaN
+    this.values[1][i] = a ?? NaN
+    this.values[2][i] = d ?? NaN
+    this.values[3][i] = l ?? NaN
+  }
+
+  /**
+   * Counts the rows passing `filters` (ranges already resolved) and `status`, restricted to
+   * `textIds` (ascending) when caption text is filtered. Returns the kept clips and seconds.
+   * Column at a time: the selection is narrowed by one tight loop per condition, then each
+   * field is binned by a loop over its own array (several times faster than row at a time).
+   */
+  count(spec: PassSpec | null, filters: ClipFilters, status: ClipStatus | 'all', textIds: number[] | null, stop: () => void, checkEvery = 65_536): { clips: number; seconds: number } {
+    const n = this.n
+    const every = checkEvery - 1
+    let sel = new Int32Array(n)
+    let m = 0
+    // Every row is still selected: no status, text or range has narrowed the selection yet.
+    let all = true
+    const want = status === 'all' ? -1 : STATUS_CODE[status]
+    if (textIds) {
+      for (let i = 0, j = 0; i < textIds.length; i++) {
+        if ((i & every) === every) stop()
+        while (j < n && this.ids[j] < textIds[i]) j++
+        if (j < n && this.ids[j] === textIds[i] && (want < 0 || this.status[j] === want)) sel[m++] = j
+      }
+      all = false
+    } else if (want >= 0) {
+      const st = this.status
+      for (let j = 0; j < n; j++) {
+        if ((j & every) === every) stop()
+        if (st[j] === want) sel[m++] = j
+      }
+      all = false
+    }
+    FIELDS.forEach((f, c) => {
+      const r = filters[f]
+      if (!r || (r.min === undefined && r.max === undefined)) return
+      const col = this.values[c]
+      const lo = r.min ?? -Infinity
+      const hi = r.max ?? Infinity
+      let k = 0
+      // NaN (NULL) fails both comparisons, as NULL does in SQL.
+      if (all) {
+        for (let j = 0; j < n; j++) {
+          if ((j & every) === every) stop()
+          const v = col[j]
+          if (v >= lo && v <= hi) sel[k++] = j
+        }
+        all = false
+      } else {
+        for (let i = 0; i < m; i++) {
+          if ((i & every) === every) stop()
+          const j = sel[i]
+          const v = col[j]
+          if (v >= lo && v <= hi) sel[k++] = j
+        }
+      }
+      m = k
+    })
+    if (all) {
+      for (let j = 0; j < n; j++) sel[j] = j
+      m = n
+    }
+    sel = sel.subarray(0, m)
+    if (spec) {
+      spec.hist.forEach((b, c) => {
+        if (b) binColumn(this.values[c], sel, b, spec.counts[c]!)
+      })
+      if (spec.cells) {
+        const [sim, aes] = this.values
+        const dx = spec.dx!
+        const dy = spec.dy!
+        for (let i = 0; i < m; i++) {
+          const j = sel[i]
+          const s = sim[j]
+          const a = aes[j]
+          if (s === s && a === a) spec.cells[binOf(dy, a) * dy.count + binOf(dx, s)]++
+        }
+      }
+    }
+    // Kahan–Babuška–Neumaier, as SQLite's total() sums.
+    const dur = this.values[2]
+    let sum = 0
+    let carry = 0
+    for (let i = 0; i < m; i++) {
+      const d = dur[sel[i]]
+      if (d !== d) continue
+      const t = sum + d
+      carry += Math.abs(sum) >= Math.abs(d) ? sum - t + d : d - t + sum
+      sum = t
+    }
+    return { clips: m, seconds: sum + carry }
+  }
+}
+
+function binColumn(col: Float64Array, sel: Int32Array, b: Bins, counts: Int32Array): void {
+  for (let i = 0; i < sel.length; i++) {
+    const v = col[sel[i]]
+    if (v === v) counts[binOf(b, v)]++
+  }
+}

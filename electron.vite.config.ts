@@ -7,12 +7,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // The job and statistics workers are their own entries: worker threads load them from files beside index.js.
+      // The job, statistics and import-parse workers are their own entries: worker threads load them from files beside index.js.
       lib: {
         entry: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           'job-worker': resolve(__dirname, 'src-main/jobs/job-worker.ts'),
           'stats-worker': resolve(__dirname, 'src-main/services/stats/stats-worker.ts'),
+          'dataset-import-worker': resolve(__dirname, 'src-main/services/dataset-import-worker.ts'),
         },
       },
     },

@@ -1,9 +1,12 @@
 import { realpathSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { ProjectContext } from '../core/project-context'
-import { createDatasetRepository, type DatasetRepository } from '../db/repositories/dataset.repository'
-import { MAX_LINE_CHARS, parseAnnotationLine, type AnnotationRow } from './dataset-annotation'
-import { readLinesChunked, type TextLine } from './dataset-line-reader'
+import { createImportStage } from '../db/repositories/dataset-import-stage.repository'
+import { createDatasetRepository } from '../db/repositories/dataset.repository'
+import type { ParsedBatch, Rejection } from './dataset-import-batch'
+import { beginBulk, finishBulk, repairInterruptedImport } from './dataset-import-bulk'
+import { parsedBatches } from './dataset-import-source'
+import { writeBatch, type BatchWriter, type VideoSeen } from './dataset-import-writer'
 import { DEFAULT_PATTERN, MediaPatternError, MediaResolver } from './dataset-media'
 
 export interface ImportOptions {
@@ -11,14 +14,17 @@ export interface ImportOptions {
   videoRoot?: string
   /** See dataset-media.ts; default `{root}/{YoutubeID}.mp4`. */
   pattern?: string
-  /** Rows per transaction; default 10,000, or 100,000 in a bulk load (each commit rewrites the
-   * UNIQUE index pages it touched: at 1M rows, 100k batches cut CPU by a fifth, measured). */
+  /** Lines per transaction, rounded up to whole 1 MB read chunks; default 10,000, or 100,000 in a
+   * bulk load (each commit rewrites the UNIQUE index pages it touched: at 1M rows, 100k batches
+   * cut CPU by a fifth, measured). */
   batchSize?: number
-  /** Drop the clips secondary indexes and FTS insert trigger during the load and rebuild them
-   * after. Maintaining them costs ~60 µs a row (the FTS trigger most), rebuilding ~3 µs a row of
-   * the whole table. 'auto': when the file holds about a quarter or more of the rows already in
-   * the project, and at least ~4k rows (1 MB). */
+  /** Drop the secondary indexes of clips, captions and scores and the FTS insert trigger during
+   * the load and rebuild them after. Maintaining them costs ~60 µs a row (the FTS trigger most),
+   * rebuilding ~3 µs a row of the whole table. 'auto': when the file holds about a quarter or
+   * more of the rows already in the project, and at least ~4k rows (1 MB). */
   bulk?: 'auto' | 'on' | 'off'
+  /** Parse and validate in a worker thread while this one writes; 'auto': files of 16 MB and up. */
+  parseWorker?: 'auto' | 'on' | 'off'
   onProgress?: (p: { lines: number; rowsOk: number }) => void
 }
 
@@ -36,21 +42,21 @@ export interface ImportReport {
   revision: string
   bulk: boolean
   seconds: number
-}
-
-/** Per YoutubeID, looked up once per import: the video row and whether its file is present. */
-interface VideoSeen {
-  id: number
-  hasFile: boolean
+  /** Where the wall time went: waiting for parsed lines (reading + validating, when the writer
+   * is faster), writing batches, and restoring indexes + the search index after a bulk load. */
+  phases: { waiting_s: number; writing_s: number; indexing_s: number }
 }
 
 export const MAX_REPORTED = 10_000
 const BULK_MIN_BYTES = 1 << 20
 /** InternVid lines average ~250 bytes; used only to guess whether a bulk load pays off. */
 const BYTES_PER_ROW_GUESS = 250
-const PENDING_KEY = 'dataset_import.pending_index_rebuild'
+/** Below this, starting a parse worker (and its TypeScript loader) costs more than it saves. */
+const WORKER_MIN_BYTES = 16 << 20
 
 export class ImportUsageError extends Error {}
+
+export { repairInterruptedImport }
 
 /**
  * Imports an InternVid annotation JSONL. Lines are validated first and written in batches, each
@@ -59,6 +65,7 @@ export class ImportUsageError extends Error {}
  * (video, start, end) and an existing one is counted in `rows_existing`, never duplicated.
  * Imported captions land in clips.caption and in captions(scale 'imported'); scores in `scores`
  * (model_id 'imported', model_revision = the file's base name) and the denormalised clip columns.
+ * Large files are parsed in a worker thread while this thread writes (see dataset-import-worker).
  */
 export async function importDataset(ctx: ProjectContext, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
   const t0 = performance.now()
@@ -78,69 +85,59 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
   const revision = basename(file)
   const report: ImportReport = {
     rows_ok: 0, rows_existing: 0, rows_rejected: [], rows_rejected_count: 0, media_found: 0, media_missing: 0,
-    videos_new: 0, revision, bulk: false, seconds: 0,
+    videos_new: 0, revision, bulk: false, seconds: 0, phases: { waiting_s: 0, writing_s: 0, indexing_s: 0 },
   }
-  const reject = (line: number, reason: string) => {
+  const reject = (r: Rejection) => {
     report.rows_rejected_count++
-    if (report.rows_rejected.length < MAX_REPORTED) report.rows_rejected.push({ line, reason })
+    if (report.rows_rejected.length < MAX_REPORTED) report.rows_rejected.push(r)
   }
-  const videos = new Map<string, VideoSeen>()
   const existingClips = (ctx.db.prepare('SELECT count(*) AS n FROM clips').get() as { n: number }).n
   const bulk = opts.bulk === 'on' || (opts.bulk !== 'off' && size >= BULK_MIN_BYTES && size / BYTES_PER_ROW_GUESS >= existingClips / 4)
-  let restore: string[] = []
-  if (bulk) {
-    // Recorded in the same transaction as the drop: an interrupted load is repaired on the next import.
-    restore = ctx.db.transaction(() => {
-      const sql = repo.dropClipIndexes()
-      ctx.db.prepare('INSERT OR REPLACE INTO settings (key, value_json) VALUES (?, ?)').run(PENDING_KEY, JSON.stringify({ sql }))
-      return sql
-    })()
-    report.bulk = true
-  }
-
-  // The UNIQUE (video, start, end) index takes inserts in YoutubeID order, i.e. at random
-  // places: with SQLite's default 2 MB page cache most of them miss. Restored afterwards.
+  report.bulk = bulk
+  // A 256 MB page cache during the load (SQLite's default is 2 MB): the UNIQUE (video, start,
+  // end) index takes rows in YoutubeID order, i.e. at random places. Restored afterwards.
   const cacheSize = ctx.db.pragma('cache_size', { simple: true }) as number
-  ctx.db.pragma('cache_size = -262144')
-  const batchSize = opts.batchSize ?? (bulk ? 100_000 : 10_000)
-  let pending: AnnotationRow[] = []
+  const stage = createImportStage(ctx.db)
+  const restore = bulk ? beginBulk(ctx, repo) : []
+  const writer: BatchWriter = { repo, stage, resolver, rootId, videos: new Map<string, VideoSeen>(), revision }
+  const flush = ctx.db.transaction((batch: ParsedBatch) => writeBatch(writer, batch, new Date().toISOString()))
+  const useWorker = opts.parseWorker === 'on' || (opts.parseWorker !== 'off' && size >= WORKER_MIN_BYTES)
   let lines = 0
-  const flush = ctx.db.transaction((rows: AnnotationRow[]) => {
-    const before = repo.maxClipId()
-    const now = new Date().toISOString()
-    for (const row of rows) writeRow(repo, resolver, rootId, videos, row, now, report, reject)
-    repo.addImportedProvenance(before, revision)
-  })
-  const onChunk = (chunk: TextLine[]) => {
-    for (const l of chunk) {
-      lines = l.line
-      if (l.tooLong) {
-        reject(l.line, `line is longer than ${MAX_LINE_CHARS} characters`)
-        continue
-      }
-      if (l.text.trim().length === 0) continue
-      const parsed = parseAnnotationLine(l.text, l.line)
-      if (!parsed.ok) reject(l.line, parsed.reason)
-      else pending.push(parsed.row)
-    }
-    if (pending.length >= batchSize) {
-      const rows = pending
-      pending = []
-      flush(rows)
+  try {
+    ctx.db.pragma('cache_size = -262144')
+    const batches = parsedBatches(file, {
+      rows: opts.batchSize ?? (bulk ? 100_000 : 10_000),
+      keepTimestampText: resolver?.kind === 'clip',
+      worker: useWorker,
+    })
+    let t = performance.now()
+    for await (const batch of batches) {
+      const t1 = performance.now()
+      report.phases.waiting_s += (t1 - t) / 1000
+      const c = flush(batch)
+      report.rows_ok += c.rowsOk
+      report.rows_existing += c.rowsExisting
+      report.media_found += c.mediaFound
+      report.media_missing += c.mediaMissing
+      report.videos_new += c.videosNew
+      // Validation and media rejections of one batch, merged back into line order.
+      const rejects = c.rejects.length ? [...batch.rejects, ...c.rejects].sort((a, b) => a.line - b.line) : batch.rejects
+      for (const r of rejects) reject(r)
+      lines = batch.lastLine
+      t = performance.now()
+      report.phases.writing_s += (t - t1) / 1000
       opts.onProgress?.({ lines, rowsOk: report.rows_ok })
     }
-  }
-  try {
-    await readLinesChunked(file, { maxChars: MAX_LINE_CHARS }, onChunk)
-    if (pending.length) flush(pending)
-  } catch (err) {
-    videos.clear()
-    throw err
   } finally {
-    if (bulk) finishBulk(ctx, restore)
-    ctx.db.pragma(`cache_size = ${cacheSize}`)
+    try {
+      stage.close()
+      const t2 = performance.now()
+      if (bulk) finishBulk(ctx, restore)
+      report.phases.indexing_s = (performance.now() - t2) / 1000
+    } finally {
+      ctx.db.pragma(`cache_size = ${cacheSize}`)
+    }
   }
-  opts.onProgress?.({ lines, rowsOk: report.rows_ok })
   report.seconds = (performance.now() - t0) / 1000
   if (report.rows_ok > 0) ctx.bus.emit('clips:changed', { clipIds: [] })
   return report
@@ -164,86 +161,4 @@ function makeResolver(opts: ImportOptions): MediaResolver | null {
     if (err instanceof MediaPatternError) throw new ImportUsageError(err.message)
     throw err
   }
-}
-
-function writeRow(
-  repo: DatasetRepository,
-  resolver: MediaResolver | null,
-  rootId: number | null,
-  videos: Map<string, VideoSeen>,
-  row: AnnotationRow,
-  now: string,
-  report: ImportReport,
-  reject: (line: number, reason: string) => void,
-): void {
-  let mediaPath: string | null = null
-  let hasMedia = false
-  if (resolver?.kind === 'clip') {
-    const found = resolver.lookup(row)
-    if ('reason' in found) return reject(row.line, found.reason)
-    mediaPath = found.path
-    hasMedia = found.path !== null
-  }
-  let video = videos.get(row.youtubeId)
-  if (video === undefined) {
-    const existing = repo.findVideo(row.youtubeId)
-    let file: string | null = null
-    if (resolver?.kind === 'video' && !existing?.path) {
-      const found = resolver.lookup(row)
-      if ('reason' in found) return reject(row.line, found.reason)
-      // A file already registered under another name (e.g. by `ingest`) keeps that registration.
-      file = found.path && !repo.videoPathTaken(found.path) ? found.path : null
-    }
-    let id: number
-    if (existing) {
-      id = existing.id
-      if (file) repo.attachVideoFile(id, file, rootId!)
-    } else {
-      id = repo.insertVideo(row.youtubeId, file, file ? rootId : null, now)
-      report.videos_new++
-    }
-    video = { id, hasFile: Boolean(existing?.path || file) }
-    videos.set(row.youtubeId, video)
-  }
-  if (resolver?.kind !== 'clip') hasMedia = video.hasFile
-  const inserted = repo.insertClip(
-    {
-      videoId: video.id, startS: row.startS, endS: row.endS, caption: row.caption, similarity: row.umtScore,
-      aesthetic: row.aestheticScore, extraJson: row.extraJson, mediaPath,
-    },
-    now,
-  )
-  if (!inserted) {
-    report.rows_existing++
-    return
-  }
-  report.rows_ok++
-  if (hasMedia) report.media_found++
-  else report.media_missing++
-}
-
-/**
- * Restores what a bulk load dropped and rebuilds the search index from the clips table. A full
- * 'rebuild' rather than indexing only the new rows: a caption edited while the insert trigger was
- * gone would otherwise leave the index inconsistent (the update trigger deletes an entry that was
- * never added). It costs about what indexing the new rows would in the cases where bulk is chosen.
- */
-function finishBulk(ctx: ProjectContext, restore: string[]): void {
-  ctx.db.transaction(() => {
-    for (const sql of restore) ctx.db.exec(sql.replace(/^CREATE (UNIQUE INDEX|INDEX|TRIGGER) /, 'CREATE $1 IF NOT EXISTS '))
-    ctx.db.exec("INSERT INTO clips_fts (clips_fts) VALUES ('rebuild')")
-    ctx.db.prepare('DELETE FROM settings WHERE key = ?').run(PENDING_KEY)
-  })()
-}
-
-/**
- * A bulk import killed midway leaves the clip indexes and FTS trigger dropped. The marker written
- * with the drop says so; this recreates them and rebuilds the search index. Safe to call
- * on every open (the lead may wire it into openProject); a no-op when nothing is pending.
- */
-export function repairInterruptedImport(ctx: ProjectContext): boolean {
-  const row = ctx.db.prepare<[string], { value_json: string }>('SELECT value_json FROM settings WHERE key = ?').get(PENDING_KEY)
-  if (!row) return false
-  finishBulk(ctx, (JSON.parse(row.value_json) as { sql: string[] }).sql)
-  return true
 }

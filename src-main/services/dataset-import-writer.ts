@@ -1,0 +1,115 @@
+import type { ImportStage } from '../db/repositories/dataset-import-stage.repository'
+import type { DatasetRepository } from '../db/repositories/dataset.repository'
+import type { ParsedBatch, Rejection } from './dataset-import-batch'
+import { NUM_FIELDS } from './dataset-import-batch'
+import type { MediaResolver } from './dataset-media'
+
+/** Per YoutubeID, looked up once per import: the video row and whether its file is present. */
+export interface VideoSeen {
+  id: number
+  hasFile: boolean
+}
+
+export interface BatchCounts {
+  rowsOk: number
+  rowsExisting: number
+  mediaFound: number
+  mediaMissing: number
+  videosNew: number
+  /** Rows the media lookup refused (path traversal through a link), in line order. */
+  rejects: Rejection[]
+}
+
+export interface BatchWriter {
+  repo: DatasetRepository
+  stage: ImportStage
+  resolver: MediaResolver | null
+  rootId: number | null
+  videos: Map<string, VideoSeen>
+  revision: string
+}
+
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
+
+/**
+ * Writes one parsed batch; the caller runs it in a transaction, so a batch is all or nothing.
+ * Rows are staged, then moved into clips in line order (ids follow the file); UNIQUE (video,
+ * start, end) skips a row already in the project or earlier in the file. The imported caption
+ * and scores of the new clips are then copied into captions/scores in SQL, with provenance.
+ */
+export function writeBatch(w: BatchWriter, batch: ParsedBatch, now: string): BatchCounts {
+  const counts: BatchCounts = { rowsOk: 0, rowsExisting: 0, mediaFound: 0, mediaMissing: 0, videosNew: 0, rejects: [] }
+  const before = w.repo.maxClipId()
+  const unseen = [...new Set(batch.youtubeId.filter((id) => !w.videos.has(id)))]
+  const existing = unseen.length ? w.repo.findVideos(unseen) : new Map<string, { id: number; path: string | null }>()
+  let rows = 0
+  let withMedia = 0
+  for (let i = 0; i < batch.n; i++) {
+    const o = i * NUM_FIELDS
+    const startS = batch.num[o]
+    const endS = batch.num[o + 1]
+    const youtubeId = batch.youtubeId[i]
+    let mediaPath: string | null = null
+    if (w.resolver?.kind === 'clip') {
+      const found = w.resolver.lookup(rowAt(batch, i))
+      if ('reason' in found) {
+        counts.rejects.push({ line: batch.line[i], reason: found.reason })
+        continue
+      }
+      mediaPath = found.path
+    }
+    const video = w.videos.get(youtubeId) ?? resolveVideo(w, rowAt(batch, i), existing.get(youtubeId), now, counts)
+    if (video === null) continue
+    if (w.resolver?.kind === 'clip' ? mediaPath !== null : video.hasFile) withMedia++
+    w.stage.add(batch.line[i], video.id, startS, endS, batch.caption[i], orNull(batch.num[o + 2]), orNull(batch.num[o + 3]), batch.extraJson[i], mediaPath)
+    rows++
+  }
+  const inserted = w.stage.commit(now)
+  counts.rowsOk = inserted
+  counts.rowsExisting = rows - inserted
+  // Which of the offered rows were new is known only to SQLite; count in SQL only when the
+  // batch mixed rows with and without media.
+  counts.mediaFound = withMedia === 0 || inserted === 0 ? 0 : withMedia === rows ? inserted
+    : w.repo.countNewWithMedia(before, w.resolver?.kind === 'clip' ? 'clip' : 'video')
+  counts.mediaMissing = inserted - counts.mediaFound
+  if (inserted > 0) w.repo.addImportedProvenance(before, w.revision)
+  return counts
+}
+
+type RowKey = Parameters<MediaResolver['lookup']>[0] & { line: number }
+
+const rowAt = (b: ParsedBatch, i: number): RowKey => ({
+  line: b.line[i], youtubeId: b.youtubeId[i], startText: b.startText?.[i] ?? '', endText: b.endText?.[i] ?? '',
+  startS: b.num[i * NUM_FIELDS], endS: b.num[i * NUM_FIELDS + 1],
+})
+
+/** First sight of a YoutubeID in this import: create its video unless it exists, attach its file. */
+function resolveVideo(
+  w: BatchWriter,
+  row: RowKey,
+  existing: { id: number; path: string | null } | undefined,
+  now: string,
+  counts: BatchCounts,
+): VideoSeen | null {
+  let file: string | null = null
+  if (w.resolver?.kind === 'video' && !existing?.path) {
+    const found = w.resolver.lookup(row)
+    if ('reason' in found) {
+      counts.rejects.push({ line: row.line, reason: found.reason })
+      return null
+    }
+    // A file already registered under another name (e.g. by `ingest`) keeps that registration.
+    file = found.path && !w.repo.videoPathTaken(found.path) ? found.path : null
+  }
+  let id: number
+  if (existing) {
+    id = existing.id
+    if (file) w.repo.attachVideoFile(id, file, w.rootId!)
+  } else {
+    id = w.repo.insertVideo(row.youtubeId, file, file ? w.rootId : null, now)
+    counts.videosNew++
+  }
+  const video = { id, hasFile: Boolean(existing?.path || file) }
+  w.videos.set(row.youtubeId, video)
+  return video
+}

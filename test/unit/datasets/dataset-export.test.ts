@@ -206,7 +206,7 @@ describe('dataset export', () => {
     expect(readJsonl(out())).toHaveLength(1)
   })
 
-  it('timestamps and captions built in SQL match formatTimestamp and JSON.stringify byte for byte', () => {
+  it('timestamps and captions in the lines match formatTimestamp and JSON.stringify byte for byte', () => {
     setup()
     const times = [0, 0.0005, 0.001, 1.2, 59.9995, 59.999, 61.5, 453.689, 3599.9996, 86399.123, 360000.5]
     const captions = ['a\nb\tc\r', '\u0001\u001f\u007f', 'quote " back \\ slash /', 'ünï €😀', '\u2028\u2029', '\b\f', '']
@@ -236,6 +236,26 @@ describe('dataset export', () => {
     // Without --with-review, the imported "status" stays verbatim and our Caption_Original still wins.
     exportDataset(t.ctx, out(), { ...ALL, status: 'pending' })
     expect(JSON.parse(readFileSync(out(), 'utf8'))).toMatchObject({ Caption_Original: 'new', status: 'accepted' })
+  })
+
+  it('reads rows block by block across gaps in the ids, in id order, with the filter applied to every block', async () => {
+    setup()
+    await load([...generateRows(300, { seed: 4 })])
+    // Ids far apart (deleted clips, hand edits): blocks are 4096 ids wide, gaps are skipped by seeking.
+    const video = t.ctx.db.prepare('SELECT id FROM videos LIMIT 1').pluck().get()
+    const add = t.ctx.db.prepare("INSERT INTO clips (id, video_id, start_s, end_s, caption, similarity, created_at, updated_at) VALUES (?, ?, ?, ?, 'far', ?, 'now', 'now')")
+    add.run(50_000, video, 9000, 9001, 0.99)
+    add.run(9_000_000, video, 9002, 9003, 0.01)
+    t.ctx.db.prepare('DELETE FROM clips WHERE id BETWEEN 100 AND 200').run()
+    const ids = (sql: string) => t.ctx.db.prepare(`SELECT c.id FROM clips c WHERE ${sql} ORDER BY c.id`).pluck().all()
+    const exported = () => readJsonl(out()).map((o) => `${o.Start_timestamp}|${o.Caption}`)
+    const expected = (sql: string) => (t.ctx.db.prepare(`SELECT start_s, caption FROM clips c WHERE ${sql} ORDER BY c.id`).raw().all() as [number, string][])
+      .map(([s, c]) => `${formatTimestamp(s)}|${c}`)
+    expect(exportDataset(t.ctx, out(), ALL).rows).toBe(ids('1').length)
+    expect(exported()).toEqual(expected('1'))
+    exportDataset(t.ctx, out(), { ...ALL, where: [parseWhere('similarity>=0.5')] })
+    expect(exported()).toEqual(expected('c.similarity >= 0.5'))
+    expect(exported()).toContain('02:30:00.000|far')
   })
 
   it('CSV quotes commas, quotes and newlines (RFC 4180)', async () => {

@@ -87,8 +87,14 @@ export interface ClipListQuery {
   sort?: ClipSortKey
   order?: 'asc' | 'desc'
   limit?: number
-  /** Opaque keyset cursor from the previous page's `nextCursor`; never an offset. */
+  /** Opaque keyset cursor from the previous page's `nextCursor`. */
   cursor?: string | null
+  /**
+   * Start at this row (0-based) of the filtered, sorted list instead of at a cursor: a jump into
+   * the middle of a long list is one request (the core walks the sort index once), and the page's
+   * `nextCursor` continues from there. Not together with `cursor`.
+   */
+  offset?: number
 }
 
 export interface ClipPage {

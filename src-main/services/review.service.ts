@@ -1,7 +1,7 @@
 import type { ClipDetail, ClipListQuery, ClipPage, ClipSummary, DecideArgs, ClipStatus } from '../api/contract'
 import { ApiError } from '../api/errors'
 import type { ProjectContext } from '../core/project-context'
-import type { ClipRow, KeysetCursor } from '../db/repositories/clip.repository'
+import { MAX_SEEK, type ClipRow, type KeysetCursor } from '../db/repositories/clip.repository'
 import { filterSql } from '../db/repositories/clip-filters'
 import { checkFilters, resolveFilters } from './filter.service'
 import { getReviewer } from './settings.service'
@@ -53,14 +53,18 @@ export function listClips(ctx: ProjectContext, q: ClipListQuery): ClipPage {
   if (order !== 'asc' && order !== 'desc') throw new ApiError('bad_request', `order must be asc or desc`)
   const limit = q.limit ?? 100
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ApiError('bad_request', `limit must be 1..${MAX_PAGE}`)
-  const { rows, next } = ctx.repos.clips.page({
+  const offset = q.offset ?? 0
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_SEEK) throw new ApiError('bad_request', `offset must be an integer 0..${MAX_SEEK}`)
+  if (q.cursor && offset > 0) throw new ApiError('bad_request', 'give either cursor or offset, not both')
+  const shape = {
     status,
     filter: q.filters ? filterSql(resolveFilters(ctx, checkFilters(q.filters)), undefined) : undefined,
     sort,
     order,
-    limit,
-    after: q.cursor ? decodeCursor(q.cursor) : null,
-  })
+  }
+  const after = q.cursor ? decodeCursor(q.cursor) : ctx.repos.clips.seek(shape, offset)
+  if (after === undefined) return { items: [], nextCursor: null }
+  const { rows, next } = ctx.repos.clips.page({ ...shape, limit, after })
   return { items: rows.map(toClipSummary), nextCursor: next ? encodeCursor(next) : null }
 }
 

@@ -12,6 +12,10 @@ export const FILTER_COLUMNS: Record<FilterField, string> = {
 export interface SqlFilter {
   sql: string
   params: Record<string, unknown>
+  /** The same conditions one by one, each naming the indexed column it starts with (null for
+   * the caption search), so a pager can keep SQLite off an index (`+c.col`) when another access
+   * path is cheaper (see clip-page-plan.ts). */
+  terms?: { column: string | null; sql: string }[]
 }
 
 /** Caption search text → an FTS5 query of quoted words (ANDed), so no user text is FTS syntax. */
@@ -25,10 +29,10 @@ export function ftsQuery(text: string): string | null {
  * as parameterised SQL over `clips c`.
  */
 export function filterSql(filters: ClipFilters | undefined, status: string | undefined): SqlFilter {
-  const parts: string[] = []
+  const terms: { column: string | null; sql: string }[] = []
   const params: Record<string, unknown> = {}
   if (status && status !== 'all') {
-    parts.push('c.status = @f_status')
+    terms.push({ column: 'c.status', sql: 'c.status = @f_status' })
     params.f_status = status
   }
   for (const field of Object.keys(FILTER_COLUMNS) as FilterField[]) {
@@ -36,18 +40,18 @@ export function filterSql(filters: ClipFilters | undefined, status: string | und
     if (!r) continue
     const col = FILTER_COLUMNS[field]
     if (r.min !== undefined) {
-      parts.push(`${col} >= @f_${field}_min`)
+      terms.push({ column: col, sql: `${col} >= @f_${field}_min` })
       params[`f_${field}_min`] = r.min
     }
     if (r.max !== undefined) {
-      parts.push(`${col} <= @f_${field}_max`)
+      terms.push({ column: col, sql: `${col} <= @f_${field}_max` })
       params[`f_${field}_max`] = r.max
     }
   }
   const fts = filters?.text ? ftsQuery(filters.text) : null
   if (fts) {
-    parts.push('c.id IN (SELECT rowid FROM clips_fts WHERE clips_fts MATCH @f_text)')
+    terms.push({ column: null, sql: 'c.id IN (SELECT rowid FROM clips_fts WHERE clips_fts MATCH @f_text)' })
     params.f_text = fts
   }
-  return { sql: parts.map((p) => ` AND ${p}`).join(''), params }
+  return { sql: terms.map((t) => ` AND ${t.sql}`).join(''), params, terms }
 }

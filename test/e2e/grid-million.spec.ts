@@ -110,7 +110,7 @@ test('dragging the scrollbar to the end reaches the last clips, then the middle 
   expect((await renderedIds(page)).length).toBeLessThan(MAX_OPTIONS)
   await page.screenshot({ path: join(ARTIFACTS, 'grid-million-end.png') })
 
-  // 80 % down: no cursor is known there yet, so the cache walks from the nearer end (the back).
+  // 80 % down: no cursor is known there, so the cache asks for that row by offset (one request).
   const walkStarted = Date.now()
   await scroller.evaluate((e) => (e.scrollTop = (e.scrollHeight - e.clientHeight) * 0.8))
   await expect
@@ -125,7 +125,7 @@ test('dragging the scrollbar to the end reaches the last clips, then the middle 
 test('frame times of a smooth programmatic scroll are recorded', async ({ page }) => {
   await openGrid(page)
   await page.locator('.grid-scroller').evaluate((e) => (e.scrollTop = (e.scrollHeight - e.clientHeight) * 0.5))
-  // Let the walk to the middle finish first, so the measurement is of scrolling, not fetching.
+  // Let the middle rows arrive first, so the measurement is of scrolling, not fetching.
   await expect.poll(async () => (await visibleIds(page)).length, { timeout: 60_000 }).toBeGreaterThan(5)
 
   const deltas = await page.locator('.grid-scroller').evaluate(

@@ -5,14 +5,15 @@ import { clip } from './fake-transport'
 
 /**
  * An in-memory keyset API over ids 1..n (id order), as the core pages it: the cursor is opaque
- * to the cache (here the last id as text), and there is no way to ask for row k directly.
+ * to the cache (here the last id as text); `offset` starts a forward page at row k.
  */
 function keysetApi(n: number, pageSizeCap = 500) {
   const log: PageRequest[] = []
   const fetchPage = async (req: PageRequest): Promise<PageResult> => {
     log.push(req)
     const asc = req.direction === 'forward'
-    const after = req.cursor === null ? (asc ? 0 : n + 1) : Number(req.cursor)
+    if (req.offset !== undefined && (!asc || req.cursor !== null)) throw new Error('offset is forward-only, without a cursor')
+    const after = req.offset !== undefined ? req.offset : req.cursor === null ? (asc ? 0 : n + 1) : Number(req.cursor)
     const items: ClipSummary[] = []
     const limit = Math.min(req.limit, pageSizeCap)
     for (let k = 1; k <= limit; k++) {
@@ -59,8 +60,45 @@ describe('SparseClipPages', () => {
     expect(pages.indexOf(999_941)).toBe(999_940)
   })
 
-  it('walks to a far row from the nearer end and places every row at its true index', async () => {
+  it('reaches a far row with one offset request and places every row at its true index', async () => {
     const { api, pages } = cache(1_000_000)
+    pages.request(800_000, 800_060)
+    await settle()
+    expect(api.log).toEqual([{ cursor: null, offset: 800_000, direction: 'forward', limit: 500 }])
+    for (const i of [800_000, 800_030, 800_059]) expect(pages.get(i)?.id).toBe(i + 1)
+    // Scrolling on from there follows the cursor the offset page handed back: no second seek.
+    pages.request(800_480, 800_540)
+    await settle()
+    expect(api.log).toHaveLength(2)
+    expect(api.log[1]).toEqual({ cursor: '800500', direction: 'forward', limit: 500 })
+    expect(pages.get(800_520)?.id).toBe(800_521)
+  })
+
+  it('walks a short way from a known cursor instead of seeking', async () => {
+    const { api, pages } = cache(1_000_000)
+    pages.request(0, 50)
+    await settle()
+    pages.request(1_200, 1_250) // two pages on from page 0's cursor chain
+    await settle()
+    expect(api.log.every((r) => r.offset === undefined)).toBe(true)
+    expect(api.log).toHaveLength(3)
+    expect(pages.get(1_200)?.id).toBe(1_201)
+  })
+
+  it('corrects an overstated count when an offset lands past the real end', async () => {
+    const api = keysetApi(1_200)
+    const pages = new SparseClipPages(api.fetchPage, 10_000, () => {})
+    pages.request(5_000, 5_050) // the list is really 1,200 long: the seek comes back empty
+    await settle()
+    expect(pages.size).toBeLessThanOrEqual(5_000)
+    pages.request(1_150, 1_200)
+    await settle()
+    expect(pages.size).toBe(1_200)
+    expect(pages.get(1_199)?.id).toBe(1_200)
+  })
+
+  it('without seeking, walks to a far row from the nearer end and places every row at its true index', async () => {
+    const { api, pages } = cache(1_000_000, { walkPages: Infinity })
     pages.request(800_000, 800_060)
     await settle()
     // 400 pages back from the end (rows 999,999 … 799,500), not 1,600 forward.
@@ -70,7 +108,7 @@ describe('SparseClipPages', () => {
   })
 
   it('walks forward only when the reversed order is not the list reversed (nullable sort keys)', async () => {
-    const { api, pages } = cache(1_000_000)
+    const { api, pages } = cache(1_000_000, { walkPages: Infinity })
     pages.reset(1_000_000, false)
     pages.request(999_940, 1_000_000)
     for (let i = 0; i < 200; i++) await Promise.resolve()
@@ -80,7 +118,7 @@ describe('SparseClipPages', () => {
   })
 
   it('jumps anywhere already walked with a single page', async () => {
-    const { api, pages } = cache(100_000)
+    const { api, pages } = cache(100_000, { walkPages: Infinity })
     pages.request(30_000, 30_050)
     await settle()
     const walked = api.log.length
@@ -92,7 +130,7 @@ describe('SparseClipPages', () => {
   })
 
   it('turns the walk towards the rows wanted now, not the ones wanted before', async () => {
-    const { api, pages } = cache(1_000_000)
+    const { api, pages } = cache(1_000_000, { walkPages: Infinity })
     pages.request(400_000, 400_050) // deep in the middle: a long walk
     for (let i = 0; i < 50; i++) await Promise.resolve()
     pages.request(100, 150) // the curator scrolled back to the top
@@ -104,7 +142,7 @@ describe('SparseClipPages', () => {
   })
 
   it('keeps memory bounded by evicting the rows farthest from view', async () => {
-    const { pages } = cache(200_000, { maxRows: 2_000, keepNear: 100_000 })
+    const { pages } = cache(200_000, { maxRows: 1_000, keepNear: 100_000 })
     for (const start of [0, 20_000, 40_000, 60_000]) {
       pages.request(start, start + 50)
       await settle()
@@ -113,7 +151,7 @@ describe('SparseClipPages', () => {
     expect(pages.get(0)).toBeUndefined()
     let kept = 0
     for (let i = 0; i < 200_000; i++) if (pages.get(i)) kept++
-    expect(kept).toBeLessThanOrEqual(2_000)
+    expect(kept).toBeLessThanOrEqual(1_000)
   })
 
   it('corrects an overstated count when the forward walk meets the real end', async () => {

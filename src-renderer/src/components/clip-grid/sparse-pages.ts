@@ -3,32 +3,32 @@ import type { ClipSummary } from '../../../../src-main/api/contract'
 /**
  * A sparse, index-addressed window onto a keyset-paged list of clips.
  *
- * The API has no offset (OFFSET costs O(n) at a million rows), so row 800,000 is reachable only
- * by walking pages from a cursor. This cache remembers the cursor at every page boundary it has
- * walked through, from both ends of the list:
+ * Rows are fetched in 500-row pages. The cache remembers the cursor at every page boundary it has
+ * seen, from both ends of the list:
  *
- *   forward[k]  — the cursor whose page starts at row k × pageSize (forward[0] = null);
- *   backward[m] — the cursor, in the reversed order, whose page starts at row
- *                 total − 1 − m × pageSize (backward[0] = null).
+ *   forward  — page k → the cursor whose page starts at row k × pageSize (page 0: null);
+ *   backward — page m → the cursor, in the reversed order, whose page starts at row
+ *              total − 1 − m × pageSize (backward[0] = null; a dense chain from the end).
  *
- * Each chain only grows by walking from its last link, so both are dense arrays. To show a
- * missing row it walks whichever chain reaches the row in fewer pages, one 500-row page at a
- * time, re-planning after every page from the rows wanted *now*: a curator who drags the
- * scrollbar on redirects the walk instead of queueing behind it. Pages walked through are kept
- * only near the wanted rows, and the cache evicts the rows farthest from view, so memory stays
- * bounded (cursors are ~40 bytes each: 2,000 of them at a million rows).
+ * A missing row a page or two from a known cursor is reached by walking; anything farther is one
+ * `offset` request (the core walks its covering sort index to that row, ~0.1 µs a row, and hands
+ * back the cursor that continues from there). The backward chain makes the last rows one page
+ * from the end without that walk. Pages are fetched one at a time, re-planned after each from the
+ * rows wanted *now*, so a curator who drags the scrollbar on redirects the fetching instead of
+ * queueing behind it. Rows are kept only near the wanted range and the farthest from view are
+ * evicted, so memory stays bounded.
  *
- * Limits, honestly: a first jump to the middle of 1M rows walks ~1,000 pages (~2–5 s over HTTP);
- * later jumps anywhere already walked are one page. Rows reached from the end are placed by
- * `total`, so a stale count shifts them by the error until a forward walk meets the real end
- * (which corrects `total`). Rows decided out of a status filter stay in place, as in the store.
- * The backward chain needs the reversed query to be the exact reverse of the list; the core puts
- * NULL scores last in both orders, so for nullable sort keys the caller turns it off
- * (`walkBack = false`) and far jumps walk forward only.
+ * Limits, honestly: rows reached from the end or by offset are placed by `total` / the offset,
+ * so a stale count or rows decided out of a status filter shift them until the next reset (a
+ * forward page that meets the real end corrects `total`). The backward chain needs the reversed
+ * query to be the exact reverse of the list; the core puts NULL scores last in both orders, so
+ * for nullable sort keys the caller turns it off (`walkBack = false`); offsets still work there.
  */
 
 export interface PageRequest {
   cursor: string | null
+  /** Start at this row instead of at `cursor` (forward only; the core seeks to it). */
+  offset?: number
   /** Forward is the list's own order; backward is the same sort reversed, from the last row. */
   direction: 'forward' | 'backward'
   limit: number
@@ -46,12 +46,14 @@ export interface SparsePagesOptions {
   maxRows?: number
   /** Walked rows within this distance of the wanted range are kept (scrolling back is free). */
   keepNear?: number
+  /** Walk at most this many pages from a known cursor; farther rows are fetched by offset. */
+  walkPages?: number
 }
 
 export class SparseClipPages {
   private readonly rows = new Map<number, ClipSummary>()
   private readonly indexById = new Map<number, number>()
-  private readonly forward: (string | null)[] = [null]
+  private readonly forward = new Map<number, string | null>([[0, null]])
   private readonly backward: (string | null)[] = [null]
   private wantStart = 0
   private wantEnd = 0
@@ -60,6 +62,7 @@ export class SparseClipPages {
   private readonly pageSize: number
   private readonly maxRows: number
   private readonly keepNear: number
+  private readonly walkPages: number
   /** Pages fetched since the last reset (tests and the e2e report read it). */
   pagesFetched = 0
   error: string | null = null
@@ -75,6 +78,7 @@ export class SparseClipPages {
     this.pageSize = opts.pageSize ?? 500
     this.maxRows = opts.maxRows ?? 20_000
     this.keepNear = opts.keepNear ?? 5_000
+    this.walkPages = opts.walkPages ?? 2
   }
 
   get size(): number {
@@ -121,7 +125,8 @@ export class SparseClipPages {
     this.controller = new AbortController()
     this.rows.clear()
     this.indexById.clear()
-    this.forward.length = 1
+    this.forward.clear()
+    this.forward.set(0, null)
     this.backward.length = 1
     this.total = total
     this.pagesFetched = 0
@@ -152,15 +157,28 @@ export class SparseClipPages {
     }
   }
 
-  /** Fetches one page on the cheaper chain towards `target`. */
+  /** The known forward page nearest below (or at) page k. */
+  private nearestForward(k: number): number {
+    let best = 0
+    for (const j of this.forward.keys()) if (j <= k && j > best) best = j
+    return best
+  }
+
+  /** Fetches one page towards `target`: a short walk on the cheaper chain, else by offset. */
   private async step(target: number, signal: AbortSignal): Promise<void> {
     const p = this.pageSize
     const k = Math.floor(target / p)
-    const fromFwd = Math.min(k, this.forward.length - 1)
+    const fromFwd = this.nearestForward(k)
+    const forwardCost = k - fromFwd
     const m = Math.floor((this.total - 1 - target) / p)
     const fromBwd = Math.min(m, this.backward.length - 1)
     const backwardCost = this.walkBack ? m - fromBwd : Infinity
-    if (backwardCost < k - fromFwd) {
+    if (Math.min(forwardCost, backwardCost) > this.walkPages) {
+      const page = await this.fetchPage({ cursor: null, offset: k * p, direction: 'forward', limit: p }, signal)
+      if (signal.aborted) return
+      this.pagesFetched++
+      this.placeForward(k, page)
+    } else if (backwardCost < forwardCost) {
       const page = await this.fetchPage({ cursor: this.backward[fromBwd]!, direction: 'backward', limit: p }, signal)
       if (signal.aborted) return
       this.pagesFetched++
@@ -170,24 +188,31 @@ export class SparseClipPages {
       // The list is shorter than counted and this page reached its start: re-plan forwards.
       if (page.nextCursor === null && top - page.items.length + 1 > 0) this.backward.length = 1
     } else {
-      const page = await this.fetchPage({ cursor: this.forward[fromFwd]!, direction: 'forward', limit: p }, signal)
+      const page = await this.fetchPage({ cursor: this.forward.get(fromFwd)!, direction: 'forward', limit: p }, signal)
       if (signal.aborted) return
       this.pagesFetched++
-      if (page.nextCursor !== null && this.forward.length === fromFwd + 1) this.forward.push(page.nextCursor)
-      page.items.forEach((c, j) => this.keep(fromFwd * p + j, c))
-      if (page.nextCursor === null) {
-        // The real end: the count was stale (or unknown); the list's length is now certain.
-        const real = fromFwd * p + page.items.length
-        if (real !== this.total) {
-          this.setTotal(real)
-          this.wantEnd = Math.min(this.wantEnd, real)
-        }
-      } else if (page.items.length < p) {
-        this.forward.length = fromFwd + 1
-      }
+      this.placeForward(fromFwd, page)
     }
     this.evict()
     this.onChange()
+  }
+
+  /** Rows of forward page k (fetched by cursor or offset) and the cursor to page k + 1. */
+  private placeForward(k: number, page: PageResult): void {
+    const p = this.pageSize
+    if (page.nextCursor !== null && !this.forward.has(k + 1)) this.forward.set(k + 1, page.nextCursor)
+    page.items.forEach((c, j) => this.keep(k * p + j, c))
+    if (page.nextCursor === null) {
+      // The real end: the count was stale (or unknown); the list's length is now certain.
+      const real = k * p + page.items.length
+      if (real !== this.total) {
+        this.setTotal(real)
+        this.wantEnd = Math.min(this.wantEnd, real)
+      }
+      for (const j of [...this.forward.keys()]) if (j > k) this.forward.delete(j)
+    } else if (page.items.length < p) {
+      for (const j of [...this.forward.keys()]) if (j > k) this.forward.delete(j)
+    }
   }
 
   private keep(index: number, clip: ClipSummary): void {

@@ -44,7 +44,8 @@ export function useClipWindow() {
     const reversed = order === 'asc' ? 'desc' : 'asc'
     const narrowed = hasFilters(filters.value) ? { filters: filters.value } : {}
     const query = { status: statusFilter.value, ...narrowed, sort: key, order: req.direction === 'forward' ? order : reversed }
-    return api.invoke('clips:list', { ...query, limit: req.limit, cursor: req.cursor }, { signal })
+    const at = req.offset ? { offset: req.offset } : { cursor: req.cursor }
+    return api.invoke('clips:list', { ...query, limit: req.limit, ...at }, { signal })
   }, counted.value ?? 0, bump)
   // The core puts NULL scores last in either order, so only non-null keys reverse exactly.
   const reversible = (): boolean => sort.value.sort === 'id' || sort.value.sort === 'duration'

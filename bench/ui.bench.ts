@@ -3,7 +3,8 @@
  *   node_modules/.bin/node --require ./node_modules/tsx/dist/cjs/index.cjs bench/ui.bench.ts [--clips 1000000] [--no-build] [--seconds 5] [--reps 30] [--back-to-back 10]
  * Builds the renderer (electron-vite), serves a generated million-clip project with `vicurate
  * serve`, drives Debian's Chromium with Playwright and records: frame intervals while the grid
- * scrolls, filter change → new first page, caption keystroke → live similarity. Writes
+ * scrolls, filter change → new first page, caption keystroke → live similarity (one key at a
+ * time, then a fast-typing burst with the requests and server CPU it cost). Writes
  * bench/results/ui.json and bench/UI.md. A plain script, not a spec: nothing here asserts a goal,
  * it reports against it.
  */
@@ -12,7 +13,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { buildRenderer, filterTargets, type FilterTarget, installTinyViclip, prepareProject, ROOT, rendererBuilt, sourceState, startServe, stopServe } from './ui/fixture'
-import { measureFilter, measureKeystrokes, measureScroll, openGrid } from './ui/phases'
+import { treeCpuSeconds } from './ui/cpu'
+import { measureFilter, measureKeystrokes, measureScroll, measureTypingBurst, openGrid } from './ui/phases'
 import { buildResult, markdown } from './ui/report'
 
 const arg = (name: string, fallback: string) => {
@@ -34,6 +36,8 @@ const SIMILARITY_MINS = [0.392, 0.394]
 /** Typed one key at a time; 40+ keystrokes after the warm-up ones that load the text tower. */
 const TYPED = 'a brown dog runs along the beach at sunset chasing a ball'
 const KEY_WARMUP = 3
+/** The burst phase: a fast typist's ~100 words per minute, one key every 120 ms. */
+const BURST_KEY_DELAY_MS = 120
 const FILTER_WARMUP = 2
 
 /** The renderer's debounces, read from its source so the report states the values it ran with. */
@@ -87,6 +91,8 @@ async function main(): Promise<void> {
     page = await fresh()
     console.log('keystrokes…')
     const keys = await measureKeystrokes(page, TYPED, { warmup: KEY_WARMUP })
+    console.log('typing burst…')
+    const burst = await measureTypingBurst(page, TYPED, { keyDelayMs: BURST_KEY_DELAY_MS, serverCpu: () => treeCpuSeconds(child.pid!) })
     await page.close()
 
     const result = buildResult({
@@ -104,8 +110,8 @@ async function main(): Promise<void> {
       source: { ...source, build_s: buildS },
       project: { clips: CLIPS, path: fx.project.replace(`${ROOT}/`, ''), reused: fx.built.reused, generate_s: fx.built.reused ? null : fx.built.seconds },
       scroll,
-      filter: { ...filter, debounceMs: constant('stores/filters.ts', 'APPLY_DELAY_MS'), targets },
-      keys: { ...keys, debounceMs: constant('components/caption-editor/use-live-similarity.ts', 'RESCORE_DEBOUNCE_MS'), model: fx.model, typed: TYPED, warmup: KEY_WARMUP },
+      filter: { ...filter, debounceMs: constant('stores/filters.ts', 'APPLY_DELAY_MS'), statsDelayMs: constant('stores/filters.ts', 'STATS_DELAY_MS'), targets },
+      keys: { ...keys, debounceMs: constant('components/caption-editor/use-live-similarity.ts', 'RESCORE_DEBOUNCE_MS'), model: fx.model, typed: TYPED, warmup: KEY_WARMUP, burst },
     })
     mkdirSync(join(__dirname, 'results'), { recursive: true })
     writeFileSync(join(__dirname, 'results', 'ui.json'), `${JSON.stringify(result, null, 2)}\n`)

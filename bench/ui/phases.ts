@@ -25,9 +25,12 @@ interface Probes {
   driveScroll(px: number, ms: number): Promise<number>
   firstVisiblePosition(): Promise<number>
   jump(fraction: number, timeoutMs: number): Promise<{ fraction: number; filled: boolean; ms: number }>
-  arm(trigger: string, checks: Record<string, string>, timeoutMs: number, settleOn?: string): void
+  arm(trigger: string, checks: Record<string, string | boolean>, timeoutMs: number, settleOn?: string): void
   result(): Promise<Armed>
   liveText(): string
+  liveSettled(timeoutMs: number): Promise<{ settled: boolean; lastKeydown: number | null; painted: number }>
+  now(): number
+  requestsSince(t: number): { channel: string; start: number; end: number }[]
 }
 /** Calls `uiProbes[name](...args)` in the page; by name, so no Node-compiled function crosses over. */
 function probes(page: Page) {
@@ -159,7 +162,9 @@ export async function measureFilter(page: Page, targets: [FilterTarget, FilterTa
 
 /**
  * 3) One character typed into the caption editor at a time; each waits for the live similarity
- * readout to show the re-scored value (debounce + clips:rescore + render) before the next.
+ * readout to go stale ("scoring…") and then show the number for the new text (debounce +
+ * clips:rescore + render) before the next. A number equal to the old one still counts: the
+ * readout tells the curator it is current.
  */
 export async function measureKeystrokes(page: Page, text: string, opts: { warmup: number }): Promise<{ samples: Sample[]; unchanged: string[]; timedOut: number }> {
   const p = probes(page)
@@ -169,12 +174,11 @@ export async function measureKeystrokes(page: Page, text: string, opts: { warmup
   await expect(box).toBeFocused()
   await box.fill('')
   const samples: Sample[] = []
-  /** Keys whose re-score gave the same number to 3 decimals, so the readout did not change. */
+  /** Keys whose readout never left "scoring…" after the answer came (none expected). */
   const unchanged: string[] = []
   let timedOut = 0
   for (const [i, ch] of [...text].entries()) {
-    const before = await p('liveText')
-    await p('arm', 'keydown', { liveSimilarity: before }, 15_000, 'clips:rescore')
+    await p('arm', 'keydown', { liveSimilarity: true }, 15_000, 'clips:rescore')
     await page.keyboard.press(ch === ' ' ? 'Space' : ch)
     const r = await p('result')
     if (/unavailable/.test(await p('liveText'))) throw new Error(`live similarity unavailable: ${await p('liveText')}`)
@@ -184,4 +188,54 @@ export async function measureKeystrokes(page: Page, text: string, opts: { warmup
     else samples.push(toSample(r, 'clips:rescore'))
   }
   return { samples, unchanged, timedOut }
+}
+
+export interface BurstResult {
+  keys: number
+  keyDelayMs: number
+  seconds: number
+  /** clips:rescore requests sent while typing and until the readout was current. */
+  rescores: number
+  maxInFlight: number
+  /** Last keydown → the readout showing the number for the whole text, painted (ms). */
+  lastKeyToShownMs: number | null
+  /** CPU seconds the `vicurate serve` process tree used over the burst. */
+  serverCpuS: number
+}
+
+/** Most requests open at once, from their start/end times. */
+function maxOverlap(qs: { start: number; end: number }[]): number {
+  const edges = qs.flatMap((q) => [{ t: q.start, d: 1 }, { t: q.end, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d)
+  let open = 0
+  let max = 0
+  for (const e of edges) max = Math.max(max, (open += e.d))
+  return max
+}
+
+/**
+ * 4) The same sentence typed as a fast typist does (a key every `keyDelayMs`, not waiting for
+ * the readout): how many clips:rescore requests that costs, how many were open at once (the
+ * editor allows one), the server's CPU time, and last key → current number shown. Run after
+ * measureKeystrokes, with the editor open.
+ */
+export async function measureTypingBurst(page: Page, text: string, opts: { keyDelayMs: number; serverCpu: () => number }): Promise<BurstResult> {
+  const p = probes(page)
+  const box = page.getByRole('textbox', { name: 'Caption', exact: true })
+  await box.fill('')
+  await p('serverIdle')
+  const t0 = await p('now')
+  const cpu0 = opts.serverCpu()
+  await page.keyboard.type(text, { delay: opts.keyDelayMs })
+  const shown = await p('liveSettled', 15_000)
+  const cpu1 = opts.serverCpu()
+  const rescores = (await p('requestsSince', t0)).filter((q) => q.channel === 'clips:rescore')
+  return {
+    keys: [...text].length,
+    keyDelayMs: opts.keyDelayMs,
+    seconds: +((shown.painted - t0) / 1000).toFixed(2),
+    rescores: rescores.length,
+    maxInFlight: maxOverlap(rescores),
+    lastKeyToShownMs: shown.settled && shown.lastKeydown !== null ? Math.round((shown.painted - shown.lastKeydown) * 10) / 10 : null,
+    serverCpuS: +(cpu1 - cpu0).toFixed(2),
+  }
 }

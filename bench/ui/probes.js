@@ -138,6 +138,7 @@
   function arm(trigger, checks, timeoutMs, settleOn) {
     const state = { t0: null, hits: {}, done: null }
     armed = state
+    liveWasBusy = false
     state.done = new Promise((resolve) => {
       const pending = new Set(Object.keys(checks))
       let over = false
@@ -182,13 +183,20 @@
   }
 
   const text = (sel) => document.querySelector(sel)?.textContent?.trim() ?? ''
+  /** Whether the live-similarity readout has been busy since the measurement was armed. */
+  let liveWasBusy = false
   const CHECKS = {
     firstCard: (label) => document.querySelector('[role="listbox"][aria-label="Clips"] [aria-posinset="1"]')?.getAttribute('aria-label') === label,
     count: (prefix) => text('output[aria-label="Keep rate"]').startsWith(prefix + ' '),
-    // A new number after the arrow that differs from the text before the keystroke.
-    liveSimilarity: (before) => {
-      const now = text('output[aria-label="Live similarity"]')
-      return /→ -?\d+\.\d{3}/.test(now) && now !== before
+    // The readout went busy ("scoring…", the keystroke made its number stale) and now shows a
+    // number for the current text again: counted whether or not the value itself changed.
+    liveSimilarity: () => {
+      const el = document.querySelector('output[aria-label="Live similarity"]')
+      if (el?.getAttribute('aria-busy') === 'true') {
+        liveWasBusy = true
+        return false
+      }
+      return liveWasBusy && /→ -?\d+\.\d{3} while editing$/.test(text('output[aria-label="Live similarity"]'))
     },
   }
 
@@ -201,9 +209,10 @@
   }
 
   /**
-   * Resolves once the server has worked through what it was sent: its API handlers run SQLite
-   * synchronously in arrival order, so a trivial call answers only after the queue ahead of it.
-   * Aborted requests are still computed there, which is why the page's own state is not enough.
+   * Resolves once the server's main thread has worked through what it was sent: its API handlers
+   * run SQLite synchronously in arrival order, so a trivial call answers only after the queue ahead
+   * of it. The filter statistics run in a worker and do not hold this up; the filter phase waits
+   * for the keep-rate count, whose pass answers the other statistics of that filter too.
    */
   async function serverIdle() {
     for (let i = 0; i < 2; i++) {
@@ -212,7 +221,36 @@
     await afterPaint()
   }
 
+  /** keydown timeStamp of the last key pressed anywhere on the page. */
+  let lastKeydown = null
+  document.addEventListener('keydown', (e) => (lastKeydown = e.timeStamp), { capture: true })
+
+  /**
+   * After a burst of typing: resolves once the live-similarity readout shows a number for the
+   * current text (not busy), with the last keydown's timeStamp and the paint that showed it.
+   */
+  function liveSettled(timeoutMs) {
+    return new Promise((resolve) => {
+      const el = () => document.querySelector('output[aria-label="Live similarity"]')
+      const settled = () => el()?.getAttribute('aria-busy') !== 'true' && /→ -?\d+\.\d{3} while editing$/.test(text('output[aria-label="Live similarity"]'))
+      let over = false
+      const finish = (ok) => {
+        if (over) return
+        over = true
+        mo.disconnect()
+        clearTimeout(timer)
+        afterPaint().then((painted) => resolve({ settled: ok, lastKeydown, painted }))
+      }
+      const mo = new MutationObserver(() => settled() && finish(true))
+      mo.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
+      const timer = setTimeout(() => finish(false), timeoutMs)
+      if (settled()) finish(true)
+    })
+  }
+
   globalThis.uiProbes = {
+    liveSettled,
+    now: () => performance.now(),
     serverIdle,
     startFrames,
     stopFrames,

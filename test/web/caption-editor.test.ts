@@ -90,34 +90,6 @@ describe('caption editor', () => {
     expect(history.text()).toContain('original caption')
   })
 
-  it('re-scores typed text after 250 ms of quiet, aborting the stale request', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    const answers: ReturnType<typeof deferred<Envelope>>[] = []
-    const w = await mountApp((c) =>
-      c.transport.respond('clips:rescore', () => {
-        answers.push(deferred<Envelope>())
-        return answers.at(-1)!.promise
-      }),
-    )
-    await press('e')
-    await textarea(w).setValue('a dog')
-    vi.advanceTimersByTime(100)
-    await textarea(w).setValue('a dog runs')
-    vi.advanceTimersByTime(249)
-    expect(core.transport.calls('clips:rescore')).toEqual([])
-    vi.advanceTimersByTime(1)
-    expect(core.transport.calls('clips:rescore')).toEqual([{ clipId: 1, caption: 'a dog runs' }])
-
-    await textarea(w).setValue('a dog runs fast')
-    expect(core.transport.requests.find((r) => r.channel === 'clips:rescore')!.signal!.aborted).toBe(true)
-    vi.advanceTimersByTime(250)
-    expect(core.transport.calls('clips:rescore')).toHaveLength(2)
-    answers[1]!.resolve(ok({ similarity: 0.287, modelId: 'viclip-b16', modelRevision: '1' }))
-    answers[0]!.resolve(ok({ similarity: 0.9, modelId: 'viclip-b16', modelRevision: '1' }))
-    await flushPromises()
-    expect(w.get('[aria-label="Live similarity"]').text()).toBe('similarity 0.312 → 0.287 while editing')
-  })
-
   it('shows a missing model or embedding quietly, not as an error', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const w = await mountApp()

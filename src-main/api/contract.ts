@@ -221,6 +221,8 @@ export interface ExportJobData extends ExportSelection {
   out: string
   format?: 'jsonl' | 'csv'
   withReview?: boolean
+  /** Also write each exported clip as an mp4 into this folder (the CLI's --clips-dir); created if missing. */
+  clipsDir?: string
 }
 
 export interface ExportPreview {

@@ -30,7 +30,7 @@ export const jobHandlers: JobHandlers = {
     const report = await runAestheticStage(job.ctx, job.scoring(), job.signal, (p) => job.progress({ ...p, unit: 'clips' }))
     return { outcome: report.failed.length > 0 && report.scored === 0 ? 'failed' : 'done', report }
   },
-  import: (data, job) => runImportJob(job.ctx, data, job.progress),
-  // Synchronous in the worker (one read transaction); the worker keeps it off the UI's event loop.
-  export: async (data, job) => runExportJob(job.ctx, data, job.progress),
+  import: (data, job) => runImportJob(job.ctx, data, job.progress, job.signal),
+  // The file in one read transaction, then the clip files if asked; in the worker, off the UI's event loop.
+  export: (data, job) => runExportJob(job.ctx, data, job.progress, job.signal),
 }

@@ -4,7 +4,7 @@ import type { ModelInstallReport, ModelVerifyReport } from '../services/model-jo
 import type { IngestReport } from '../services/ingest.service'
 import type { ScoringDeps } from '../services/scoring/scoring-deps'
 import type { StageReport } from '../services/scoring/stage-runner'
-import type { ExportReport } from '../services/dataset-export.service'
+import type { ExportJobReport } from '../services/dataset-jobs.service'
 import type { ImportReport } from '../services/dataset-import.service'
 
 import type { JobName, JobRequest } from '../api/contract'
@@ -41,7 +41,7 @@ export interface JobReports {
   modelInstall: ModelInstallReport
   modelVerify: ModelVerifyReport
   import: ImportReport
-  export: ExportReport
+  export: ExportJobReport
 }
 
 /** A handler records per-item failures in its step rows; it returns the outcome and a report. */

@@ -26,6 +26,9 @@ export interface ImportOptions {
   /** Parse and validate in a worker thread while this one writes; 'auto': files of 16 MB and up. */
   parseWorker?: 'auto' | 'on' | 'off'
   onProgress?: (p: { lines: number; rowsOk: number }) => void
+  /** Checked between batches: an abort stops before the next one is written (the ones written
+   * stay; a re-import of the file completes it) and throws ImportCancelledError. */
+  signal?: AbortSignal
 }
 
 export interface ImportReport {
@@ -55,6 +58,17 @@ const BYTES_PER_ROW_GUESS = 250
 const WORKER_MIN_BYTES = 16 << 20
 
 export class ImportUsageError extends Error {}
+
+/** The import stopped at its signal; `report` counts what was written, up to line `lines`. */
+export class ImportCancelledError extends Error {
+  constructor(
+    readonly report: ImportReport,
+    readonly lines: number,
+  ) {
+    super(`import cancelled after ${report.rows_ok} rows (lines 1–${lines}); importing the same file again completes it`)
+    this.name = 'ImportCancelledError'
+  }
+}
 
 export { repairInterruptedImport }
 
@@ -103,6 +117,7 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
   const flush = ctx.db.transaction((batch: ParsedBatch) => writeBatch(writer, batch, new Date().toISOString()))
   const useWorker = opts.parseWorker === 'on' || (opts.parseWorker !== 'off' && size >= WORKER_MIN_BYTES)
   let lines = 0
+  let cancelled = false
   try {
     ctx.db.pragma('cache_size = -262144')
     const batches = parsedBatches(file, {
@@ -112,6 +127,11 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
     })
     let t = performance.now()
     for await (const batch of batches) {
+      // Leaving the loop closes the source (its parse worker is terminated).
+      if (opts.signal?.aborted) {
+        cancelled = true
+        break
+      }
       const t1 = performance.now()
       report.phases.waiting_s += (t1 - t) / 1000
       const c = flush(batch)
@@ -140,6 +160,7 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
   }
   report.seconds = (performance.now() - t0) / 1000
   if (report.rows_ok > 0) ctx.bus.emit('clips:changed', { clipIds: [] })
+  if (cancelled) throw new ImportCancelledError(report, lines)
   return report
 }
 

@@ -1,12 +1,14 @@
-import { statSync } from 'node:fs'
+import { realpathSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { ClipFilters, ExportJobData, ExportPreview, ExportSelection, ExportStatus, FilterField, ImportJobData } from '../api/contract'
 import { ApiError } from '../api/errors'
 import type { ProjectContext } from '../core/project-context'
 import { createDatasetExportRepository } from '../db/repositories/dataset.repository'
 import type { JobOutcome, JobProgress } from '../jobs/job-types'
+import { writeClipFiles, type ClipFilesReport } from './clip-files.service'
 import { exportDataset, type ExportReport } from './dataset-export.service'
-import { importDataset, type ImportReport } from './dataset-import.service'
+import { ImportCancelledError, importDataset, type ImportReport } from './dataset-import.service'
+import { DEFAULT_PATTERN, MediaPatternError, MediaResolver } from './dataset-media'
 import { applyPreset, FilterSyntaxError, filterSql, STATUS_FILTERS, topCount, type SelectionSpec, type WhereClause, type WhereField } from './export-filters'
 import { checkFilters, resolveFilters } from './filter.service'
 
@@ -41,7 +43,29 @@ export function checkImportJob(args: unknown): ImportJobData {
     if (typeof a.pattern !== 'string' || a.pattern.length > 1000) throw new ApiError('bad_request', 'pattern must be a string of at most 1000 characters')
     out.pattern = a.pattern
   }
+  checkMediaNames(out)
   return out
+}
+
+/** The video folder and media-name pattern as the import will use them, so a typo is an answer. */
+function checkMediaNames(data: ImportJobData): void {
+  if (data.videoRoot === undefined) {
+    if (data.pattern !== undefined) throw new ApiError('bad_request', 'a media-name pattern needs a video folder: the names are looked up inside it')
+    return
+  }
+  let root: string
+  try {
+    root = realpathSync(data.videoRoot)
+    if (!statSync(root).isDirectory()) throw new Error('not a directory')
+  } catch {
+    throw new ApiError('bad_request', `video folder ${data.videoRoot} is not a readable directory`)
+  }
+  try {
+    new MediaResolver(root, data.pattern ?? DEFAULT_PATTERN)
+  } catch (err) {
+    if (err instanceof MediaPatternError) throw new ApiError('bad_request', `media-name pattern: ${err.message}`)
+    throw err
+  }
 }
 
 export function checkExportSelection(args: unknown): ExportSelection {
@@ -99,7 +123,13 @@ export function checkExportJob(ctx: ProjectContext, args: unknown): ExportJobDat
   const format = a.format ?? 'jsonl'
   if (format !== 'jsonl' && format !== 'csv') throw new ApiError('bad_request', 'format must be jsonl or csv')
   if (a.withReview !== undefined && typeof a.withReview !== 'boolean') throw new ApiError('bad_request', 'withReview must be a boolean')
-  return { ...sel, out, format, withReview: a.withReview === true }
+  const job: ExportJobData = { ...sel, out, format, withReview: a.withReview === true }
+  if (a.clipsDir !== undefined && a.clipsDir !== null && a.clipsDir !== '') {
+    job.clipsDir = pathArg(a.clipsDir, 'clipsDir')
+    const st = statSync(resolve(job.clipsDir), { throwIfNoEntry: false })
+    if (st && !st.isDirectory()) throw new ApiError('bad_request', `clip folder ${job.clipsDir} is a file, not a folder`)
+  }
+  return job
 }
 
 /**
@@ -136,13 +166,26 @@ export function exportPreview(ctx: ProjectContext, sel: ExportSelection): Export
 
 type Progress = (p: JobProgress) => void
 
-/** The `import` job: rows imported so far as progress (the file's line count is unknown up front). */
-export async function runImportJob(ctx: ProjectContext, data: ImportJobData, progress: Progress): Promise<{ outcome: JobOutcome; report: ImportReport }> {
-  const report = await importDataset(ctx, data.file, {
-    videoRoot: data.videoRoot,
-    pattern: data.videoRoot ? data.pattern : undefined,
-    onProgress: (p) => progress({ done: p.rowsOk, total: 0, unit: 'clips', detail: `line ${p.lines}` }),
-  })
+/**
+ * The `import` job: rows imported so far as progress (the file's line count is unknown up front).
+ * Cancelling stops between batches; the batches written stay, and the last progress says how far
+ * it got (the job ends 'cancelled' because the signal aborted).
+ */
+export async function runImportJob(ctx: ProjectContext, data: ImportJobData, progress: Progress, signal?: AbortSignal): Promise<{ outcome: JobOutcome; report: ImportReport }> {
+  let report: ImportReport
+  try {
+    report = await importDataset(ctx, data.file, {
+      videoRoot: data.videoRoot,
+      pattern: data.videoRoot ? data.pattern : undefined,
+      signal,
+      onProgress: (p) => progress({ done: p.rowsOk, total: 0, unit: 'clips', detail: `line ${p.lines}` }),
+    })
+  } catch (err) {
+    if (err instanceof ImportCancelledError) {
+      progress({ done: err.report.rows_ok, total: 0, unit: 'clips', detail: `cancelled after ${err.report.rows_ok} clips imported (lines 1–${err.lines}); import the same file again to finish` })
+    }
+    throw err
+  }
   const first = report.rows_rejected[0]
   const rejected = report.rows_rejected_count ? `, ${report.rows_rejected_count} rejected (line ${first!.line}: ${first!.reason})` : ''
   // The last progress is what the UI keeps of a finished job: it carries the summary.
@@ -154,13 +197,30 @@ export async function runImportJob(ctx: ProjectContext, data: ImportJobData, pro
   return { outcome: unusable ? 'failed' : 'done', report }
 }
 
-/** The `export` job: writes the file and its manifest; the final progress names both. */
-export function runExportJob(ctx: ProjectContext, data: ExportJobData, progress: Progress): { outcome: JobOutcome; report: ExportReport } {
+export type ExportJobReport = ExportReport & { clips: ClipFilesReport | null }
+
+/**
+ * The `export` job: writes the file and its manifest, then (with `clipsDir`) one mp4 per clip as
+ * `vicurate export --clips-dir` does; the final progress names what was written. Clips that could
+ * not be cut fail the job (the folder is incomplete) but the export file stands; re-running
+ * keeps the clip files already written.
+ */
+export async function runExportJob(ctx: ProjectContext, data: ExportJobData, progress: Progress, signal?: AbortSignal): Promise<{ outcome: JobOutcome; report: ExportJobReport }> {
   progress({ done: 0, total: 1, unit: 'clips', detail: `writing ${data.out}` })
-  const report = exportDataset(ctx, data.out, toSelectionSpec(ctx, data), { format: data.format, withReview: data.withReview })
-  progress({
-    done: report.rows, total: report.rows, unit: 'clips',
-    detail: `${report.rows} clips (${report.hours.toFixed(2)} h) written to ${report.path}; manifest ${report.manifestPath}`,
-  })
-  return { outcome: 'done', report }
+  const format = data.format ?? 'jsonl'
+  const exported = exportDataset(ctx, data.out, toSelectionSpec(ctx, data), { format, withReview: data.withReview })
+  const written = `${exported.rows} clips (${exported.hours.toFixed(2)} h) written to ${exported.path}; manifest ${exported.manifestPath}`
+  let clips: ClipFilesReport | null = null
+  if (data.clipsDir) {
+    clips = await writeClipFiles(ctx, exported.path, format, data.clipsDir, {
+      signal,
+      onProgress: (p) => progress({ done: p.done, total: p.total, unit: 'clips', detail: `${written}; cutting clip files into ${data.clipsDir}` }),
+    })
+  }
+  const clipNote = clips
+    ? `; clip files in ${clips.dir}: ${clips.written} written, ${clips.existing} already there, ${clips.skipped.length} skipped (no media), ${clips.failed.length} failed` +
+      (clips.failed[0] ? ` (${clips.failed[0].name}: ${clips.failed[0].error})` : '')
+    : ''
+  progress({ done: exported.rows, total: exported.rows, unit: 'clips', detail: written + clipNote })
+  return { outcome: clips && clips.failed.length > 0 ? 'failed' : 'done', report: { ...exported, clips } }
 }

@@ -47,9 +47,12 @@ test('a curator brushes the similarity × aesthetic plot, then exports the brush
 
   const out = join(E2E_DIR, 'export-aes.jsonl')
   await dialog.getByLabel(/^Output file/).fill(out)
+  // Imported without media: asked for clip files, the job cuts none and says why.
+  await dialog.getByLabel('Also write clip files to folder (optional)').fill(join(E2E_DIR, 'export-aes-clips'))
   await dialog.getByRole('button', { name: 'Write export' }).click()
   await expect(dialog.getByRole('status', { name: 'Export result' })).toContainText(`${aes} clips`, { timeout: 30_000 })
   await expect(dialog.getByRole('status', { name: 'Export result' })).toContainText(`written to ${out}`)
+  await expect(dialog.getByRole('status', { name: 'Export result' })).toContainText(`0 written, 0 already there, ${aes} skipped (no media), 0 failed`)
   await page.screenshot({ path: join(ARTIFACTS, 'export-dialog.png'), fullPage: true })
 
   const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { Aesthetic_Score: number; UMT_Score: number })

@@ -39,6 +39,16 @@ test('a curator adds videos, runs and resumes a stage, and imports a JSONL from 
   await expect.poll(() => studio.clipCount()).toBe(before + 3 + 12)
   await page.screenshot({ path: join(ARTIFACTS, 'jobs-import.png'), fullPage: true })
 
+  // The media-name pattern is checked by the core before a job is queued: a typo is an answer in the form.
+  const form = jobs.getByRole('form', { name: 'Import JSONL' })
+  await form.getByLabel('Annotation file (JSONL)').fill(file)
+  await form.getByLabel('Video folder (optional)').fill(SHARED_VIDEOS)
+  await expect(form.getByLabel('Media-name pattern (optional)')).toHaveAttribute('placeholder', '{root}/{YoutubeID}.mp4')
+  await form.getByLabel('Media-name pattern (optional)').fill('{root}/{id}.mp4')
+  await form.getByRole('button', { name: 'Import' }).click()
+  await expect(form.getByRole('alert')).toContainText('unknown placeholder {id}')
+  await expect(studio.stage('Import JSONL')).toContainText('12 clips imported, 0 already present')
+
   await jobs.getByRole('button', { name: 'Close Jobs' }).click()
   await expect(jobs).toBeHidden()
 })

@@ -120,4 +120,31 @@ describe('export dialog', () => {
     expect(preview(w)).toBe('120 clips · 1.25 h')
     expect(w.get('button[type="submit"]').attributes('disabled')).toBeUndefined()
   })
+
+  it('asks the core to cut clip files into the typed folder and shows their progress and a failed cut', async () => {
+    const transport = exportTransport().respond('jobs:list', () => ok([{ id: 31, name: 'export', status: 'failed', done: 3, total: 3, error: null, createdAt: '', finishedAt: null }]))
+    const w = await open(transport)
+    await w.get('input[type="text"]').setValue('/data/out/curated.jsonl')
+    const dir = w.get('input[aria-describedby="export-clips-help"]')
+    await dir.setValue(' /data/out/clips ')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(transport.calls('dataset:export')).toEqual([
+      { status: 'all', preset: null, div: null, out: '/data/out/curated.jsonl', format: 'jsonl', withReview: false, clipsDir: '/data/out/clips' },
+    ])
+    const written = '120 clips (1.25 h) written to /data/out/curated.jsonl; manifest /data/out/curated.jsonl.manifest.json'
+    transport.emit('jobs:progress', { jobId: 31, name: 'export', status: 'running', done: 2, total: 3, unit: 'clips', rate: null, etaSeconds: null, detail: `${written}; cutting clip files into /data/out/clips` })
+    await flushPromises()
+    expect(w.text()).toContain('Cutting clip files… 2 / 3')
+    const failed = `${written}; clip files in /data/out/clips: 2 written, 0 already there, 0 skipped (no media), 1 failed (v_0.000_1.000.mp4: ffmpeg exited 1)`
+    transport.emit('jobs:progress', { jobId: 31, name: 'export', status: 'failed', done: 3, total: 3, unit: 'clips', rate: null, etaSeconds: null, detail: failed })
+    await flushPromises()
+    expect(w.get('[role="alert"]').text()).toContain('1 failed (v_0.000_1.000.mp4: ffmpeg exited 1)')
+
+    // Left empty, no folder is sent (an export of the file alone).
+    await dir.setValue('')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(transport.calls('dataset:export').at(-1)).not.toHaveProperty('clipsDir')
+  })
 })

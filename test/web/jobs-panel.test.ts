@@ -163,4 +163,32 @@ describe('Jobs panel', () => {
     await flushPromises()
     expect(w.get('[role="alert"]').text()).toBe('a caption job is already running')
   })
+
+  it('sends the media-name pattern with the import and shows the core\'s refusal of a bad one in the form', async () => {
+    const { w, transport } = await setup([])
+    const imp = w.get('form[aria-label="Import JSONL"]')
+    const pattern = imp.get<HTMLInputElement>('input[aria-describedby="import-pattern-help"]')
+    // The placeholder is the core's default (test/unit/api/dataset-job-requests checks they agree); the help names every token.
+    expect(pattern.attributes('placeholder')).toBe('{root}/{YoutubeID}.mp4')
+    for (const token of ['{root}', '{YoutubeID}', '{start}', '{end}', '{start_s}', '{end_s}']) expect(imp.get('#import-pattern-help').text()).toContain(token)
+    expect(pattern.element.disabled).toBe(true) // a pattern names files inside the video folder
+
+    transport.respond('dataset:import', () => ({ ok: false, error: { code: 'bad_request', message: 'media-name pattern: pattern "{root}/{id}.mp4" must contain {YoutubeID}' } }))
+    const [file, root] = imp.findAll('input[type="text"]')
+    await file!.setValue('/data/flt.jsonl')
+    await root!.setValue('/data/videos')
+    await pattern.setValue('{root}/{id}.mp4')
+    await imp.trigger('submit')
+    await flushPromises()
+    expect(transport.calls('dataset:import')).toEqual([{ file: '/data/flt.jsonl', videoRoot: '/data/videos', pattern: '{root}/{id}.mp4' }])
+    expect(imp.get('[role="alert"]').text()).toContain('must contain {YoutubeID}')
+    expect(w.findAll('[role="alert"]')).toHaveLength(1)
+
+    transport.respond('dataset:import', () => ok({ jobId: 7 }))
+    await pattern.setValue('{root}/{YoutubeID}_{start}_{end}.mp4')
+    await imp.trigger('submit')
+    await flushPromises()
+    expect(transport.calls('dataset:import').at(-1)).toEqual({ file: '/data/flt.jsonl', videoRoot: '/data/videos', pattern: '{root}/{YoutubeID}_{start}_{end}.mp4' })
+    expect(imp.find('[role="alert"]').exists()).toBe(false)
+  })
 })

@@ -28,6 +28,8 @@ export const useExportStore = defineStore('export', () => {
   const format = ref<'jsonl' | 'csv'>('jsonl')
   const withReview = ref(false)
   const out = ref('')
+  /** Optional: also cut every exported clip into this folder as an mp4 (`--clips-dir`). */
+  const clipsDir = ref('')
 
   const preview = shallowRef<ExportPreview | null>(null)
   const previewError = ref<string | null>(null)
@@ -38,6 +40,12 @@ export const useExportStore = defineStore('export', () => {
 
   const running = computed(() => starting.value || (jobId.value !== null && (progress.value === null || progress.value.status === 'running')))
   const result = computed(() => (progress.value?.status === 'done' ? (progress.value.detail ?? 'Export written.') : null))
+  /** While running: how far the clip files are ("12 / 57 clip files"), once the job reports it. */
+  const runningText = computed(() => {
+    const p = progress.value
+    if (!running.value) return null
+    return p && p.status === 'running' && /cutting clip files/.test(p.detail ?? '') ? `Cutting clip files… ${p.done} / ${p.total}` : 'Writing…'
+  })
 
   const selection = computed<ExportSelection>(() => {
     const f = filters.applied
@@ -79,7 +87,8 @@ export const useExportStore = defineStore('export', () => {
     writeError.value = null
     progress.value = null
     try {
-      const r = await api.invoke('dataset:export', { ...selection.value, out: out.value.trim(), format: format.value, withReview: withReview.value })
+      const dir = clipsDir.value.trim()
+      const r = await api.invoke('dataset:export', { ...selection.value, out: out.value.trim(), format: format.value, withReview: withReview.value, ...(dir && { clipsDir: dir }) })
       jobId.value = r.jobId
     } catch (err) {
       writeError.value = describeError(err)
@@ -88,11 +97,14 @@ export const useExportStore = defineStore('export', () => {
     }
   }
 
-  /** A failed job's reason is stored on its row, not in the event. */
-  async function readFailure(id: number): Promise<void> {
+  /**
+   * A failed job's reason is stored on its row, not in the event; a job that failed only because
+   * some clip files could not be cut has no row error, and its last progress says which.
+   */
+  async function readFailure(id: number, detail: string | undefined): Promise<void> {
     try {
       const job = (await api.invoke('jobs:list', { limit: 100 })).find((j) => j.id === id)
-      writeError.value = job?.error ?? 'the export failed'
+      writeError.value = job?.error ?? detail ?? 'the export failed'
     } catch (err) {
       writeError.value = describeError(err)
     }
@@ -101,13 +113,13 @@ export const useExportStore = defineStore('export', () => {
   api.on('jobs:progress', (e) => {
     if (e.jobId !== jobId.value) return
     progress.value = e
-    if (e.status === 'failed') void readFailure(e.jobId)
-    if (e.status === 'cancelled') writeError.value = 'The export was cancelled; nothing was written.'
+    if (e.status === 'failed') void readFailure(e.jobId, e.detail)
+    if (e.status === 'cancelled') writeError.value = clipsDir.value.trim() ? `The export was cancelled: ${e.detail ?? ''}` : 'The export was cancelled; nothing was written.'
   })
 
   return {
-    status, useFilters, preset, divN, seed, format, withReview, out,
-    preview, previewError, jobId, progress, writeError, running, result, selection,
+    status, useFilters, preset, divN, seed, format, withReview, out, clipsDir,
+    preview, previewError, jobId, progress, writeError, running, runningText, result, selection,
     begin, loadPreview, write,
   }
 })

@@ -32,6 +32,8 @@ export const useJobsStore = defineStore('jobs', () => {
   const progress = shallowRef<ReadonlyMap<number, JobProgressEvent>>(new Map())
   const busy = ref(false)
   const error = ref<string | null>(null)
+  /** Why the core refused the last import request (a bad path or pattern): shown in its form. */
+  const importError = ref<string | null>(null)
   const loaded = ref(false)
 
   const stages = computed<StageRow[]>(() => {
@@ -67,16 +69,19 @@ export const useJobsStore = defineStore('jobs', () => {
     }
   }
 
-  /** Runs one job-starting call; the new job shows at once (queued) and its events fill it in. */
-  async function launch(call: () => Promise<{ jobId: number }>): Promise<number | null> {
+  /**
+   * Runs one job-starting call; the new job shows at once (queued) and its events fill it in.
+   * A refusal lands in `failure` (the panel's error unless the form has its own).
+   */
+  async function launch(call: () => Promise<{ jobId: number }>, failure = error): Promise<number | null> {
     busy.value = true
     try {
       const { jobId } = await call()
-      error.value = null
+      failure.value = null
       await refreshList()
       return jobId
     } catch (err) {
-      error.value = describeError(err)
+      failure.value = describeError(err)
       return null
     } finally {
       busy.value = false
@@ -87,8 +92,8 @@ export const useJobsStore = defineStore('jobs', () => {
   /** A kind that needs no data (scoring stages); the core checks the request. */
   const startStage = (name: string) => start({ name, data: {} } as JobRequest)
   const ingest = (paths: string[], recursive: boolean) => start({ name: 'ingest', data: { paths, recursive } })
-  const importJsonl = (file: string, videoRoot?: string) =>
-    launch(() => api.invoke('dataset:import', videoRoot ? { file, videoRoot } : { file }))
+  const importJsonl = (file: string, videoRoot?: string, pattern?: string) =>
+    launch(() => api.invoke('dataset:import', { file, ...(videoRoot && { videoRoot }), ...(pattern && { pattern }) }), importError)
   const resume = (jobId: number) => launch(() => api.invoke('jobs:resume', { jobId }))
 
   async function cancel(jobId: number): Promise<void> {
@@ -119,5 +124,5 @@ export const useJobsStore = defineStore('jobs', () => {
     if (loaded.value && (!known || (before !== e.status && e.status !== 'running'))) void refreshList()
   })
 
-  return { kinds, jobs, progress, stages, busy, error, loaded, load, refreshList, start, startStage, ingest, importJsonl, resume, cancel }
+  return { kinds, jobs, progress, stages, busy, error, importError, loaded, load, refreshList, start, startStage, ingest, importJsonl, resume, cancel }
 })

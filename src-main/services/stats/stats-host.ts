@@ -8,7 +8,8 @@ import type { ProjectContext } from '../../core/project-context'
 import { checkDensityQuery } from '../density.service'
 import { checkHistogramQuery, checkScope, clipStatsFor } from '../filter.service'
 import { StatsCancelled } from './clip-stats'
-import { runStatsJob, type StatsJob, type StatsJobBody, type StatsReply, type StatsWorkerInput } from './stats-jobs'
+import { busyTimeoutOf, mapProjectError } from '../../db/project-errors'
+import { runStatsJob, statsErrorReply, type StatsJob, type StatsJobBody, type StatsReply, type StatsWorkerInput } from './stats-jobs'
 
 /** The worker entry beside this module: the .js bundle in Electron, else the .ts source via tsx (as job-host does). */
 function workerEntry(): { file: string; execArgv?: string[] } {
@@ -146,7 +147,8 @@ export class StatsHost {
       this.finish(p, { id: p.id, ok: true, result })
     } catch (err) {
       if (err instanceof StatsCancelled) this.finish(p, { id: p.id, ok: false, cancelled: true })
-      else this.finish(p, { id: p.id, ok: false, error: err instanceof ApiError ? err.toJSON() : { code: 'internal', message: String(err) } }, err)
+      // The same mapping as the worker's, so both paths answer a SQLite failure alike.
+      else this.finish(p, { id: p.id, ok: false, error: statsErrorReply(err, this.ctx.path, this.ctx.db) }, mapProjectError(err, this.ctx.path, busyTimeoutOf(this.ctx.db)))
     }
   }
 

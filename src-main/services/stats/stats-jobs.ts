@@ -1,4 +1,7 @@
 import type { DensityGrid, FilterField, Histogram, KeepRate } from '../../api/contract'
+import { ApiError } from '../../api/errors'
+import type { Db } from '../../db/connection'
+import { busyTimeoutOf, mapProjectError } from '../../db/project-errors'
 import type { ClipStats, StatsScope, StopCheck } from './clip-stats'
 
 /** One statistics request, already checked (filter.service / density.service rules). */
@@ -29,4 +32,17 @@ export function runStatsJob(stats: ClipStats, job: StatsJobBody, stop?: StopChec
     case 'density':
       return stats.density(job.bins, job.scope, stop)
   }
+}
+
+/**
+ * A failed statistics request as it crosses back to the host. Only `{code, message}` survives a
+ * worker's postMessage, so SQLite failures (a damaged page, an I/O error, a lock) are mapped
+ * here, where the project and the connection are known, as the API handlers map their own
+ * (db/project-errors.ts): the client gets `damaged` / `busy` / … naming the project, not SQLite's
+ * text under `internal`.
+ */
+export function statsErrorReply(err: unknown, projectPath: string, db: Db): { code: string; message: string } {
+  const mapped = mapProjectError(err, projectPath, busyTimeoutOf(db))
+  if (mapped instanceof ApiError) return mapped.toJSON()
+  return { code: 'internal', message: mapped instanceof Error ? mapped.message : String(mapped) }
 }

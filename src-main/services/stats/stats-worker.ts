@@ -5,12 +5,11 @@
  */
 import Database from 'better-sqlite3'
 import { parentPort, workerData } from 'node:worker_threads'
-import { ApiError } from '../../api/errors'
 import { BUSY_TIMEOUT_MS } from '../../db/connection'
 import { clipStatsFor } from '../filter.service'
 import { StatsCancelled } from './clip-stats'
 import type { StatsJob, StatsReply, StatsWorkerInput } from './stats-jobs'
-import { runStatsJob } from './stats-jobs'
+import { runStatsJob, statsErrorReply } from './stats-jobs'
 
 if (parentPort) {
   const port = parentPort
@@ -34,7 +33,7 @@ if (parentPort) {
       reply = { id: m.id, ok: true, result }
     } catch (err) {
       if (err instanceof StatsCancelled) reply = { id: m.id, ok: false, cancelled: true }
-      else reply = { id: m.id, ok: false, error: err instanceof ApiError ? err.toJSON() : { code: 'internal', message: err instanceof Error ? err.message : String(err) } }
+      else reply = { id: m.id, ok: false, error: statsErrorReply(err, input.projectPath, db) }
     }
     port.postMessage(reply)
   })

@@ -57,11 +57,11 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/src-main/**', '!**/src-main/api/contract', '!**/src-main/api/errors'],
+              group: ['**/src-main/**', '!**/src-main/api/contract', '!**/src-main/api/errors', '!**/src-main/api/desktop-shell'],
               message: 'The renderer may import only types from src-main/api.',
             },
             {
-              group: ['**/src-main/api/contract', '**/src-main/api/errors'],
+              group: ['**/src-main/api/contract', '**/src-main/api/errors', '**/src-main/api/desktop-shell'],
               allowTypeImports: true,
               message: 'Import only types from src-main/api (use `import type`).',
             },

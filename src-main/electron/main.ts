@@ -4,6 +4,7 @@ import { openProject, type ProjectContext } from '../core/project-context'
 import { mediaResponse } from '../media/media-response'
 import { createDemoProject } from '../services/demo.service'
 import { registerIpc } from './ipc-adapter'
+import { registerShellIpc } from './shell-ipc'
 import { CONTENT_SECURITY_POLICY, isAppUrl, MEDIA_SCHEME, secureWebPreferences } from './window-policy'
 
 // Must run before `ready`: a standard, secure, streaming scheme lets <video> seek with ranges.
@@ -42,7 +43,11 @@ async function createWindow(ctx: ProjectContext): Promise<void> {
     webPreferences: secureWebPreferences(join(__dirname, '../preload/index.js')),
   })
   const dispose = registerIpc(ctx, win)
-  win.on('closed', dispose)
+  const disposeShell = registerShellIpc(win)
+  win.on('closed', () => {
+    dispose()
+    disposeShell()
+  })
   win.webContents.setWindowOpenHandler(({ url }) => {
     // Links to the web open in the user's browser, never inside the app.
     if (url.startsWith('https://')) void shell.openExternal(url)

@@ -10,3 +10,7 @@ const app = createApp(App)
 installApi(app, createDefaultClient())
 app.use(createPinia())
 app.mount('#app')
+
+// A file dropped anywhere but on a path field would make the browser open it in place of the
+// studio (Electron blocks that navigation; a browser tab does not): drops outside fields do nothing.
+for (const type of ['dragover', 'drop'] as const) window.addEventListener(type, (e) => e.preventDefault())

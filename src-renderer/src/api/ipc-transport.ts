@@ -1,11 +1,14 @@
 import type { ApiChannel, ApiEventName } from '../../../src-main/api/contract'
+import type { DesktopShell } from '../../../src-main/api/desktop-shell'
 import type { ConnectionState, Transport } from './client'
 import { IPC_MEDIA_BASE } from './media-urls'
 
-/** The two functions the preload exposes (contextIsolation: nothing else reaches the page). */
+/** What the preload exposes (contextIsolation: nothing else reaches the page). */
 export interface VicurateBridge {
   invoke(channel: string, args: unknown): Promise<unknown>
   on(event: string, listener: (payload: unknown) => void): () => void
+  /** Native open dialogs and dropped-file paths (desktop only; see api/desktop-shell.ts). */
+  shell?: DesktopShell
 }
 
 declare global {

@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
+import { repairAbandonedBulkLoadOnOpen } from '../db/bulk-load-marker'
 import { openProjectDb, type Db } from '../db/connection'
 import { createBackup, type IntegrityCheck } from '../db/db-safety'
 import { createClipRepository } from '../db/repositories/clip.repository'
@@ -18,6 +19,12 @@ export interface ProjectContext {
   /** `<project>.d/`: thumbnails, frame caches, generated media. */
   dataDir: string
   db: Db
+  /**
+   * The integrity check `openProject` ran on the file ('off' when it was skipped or the file was
+   * new; absent for contexts made elsewhere, e.g. a shard's). A process that checked lets the
+   * workers it starts on the same file skip it: see `workerOpenCheck`.
+   */
+  integrityCheck?: IntegrityCheck
   repos: {
     videos: ReturnType<typeof createVideoRepository>
     clips: ReturnType<typeof createClipRepository>
@@ -48,19 +55,37 @@ function closeWithBackup(db: Db, path: string): void {
   }
 }
 
+/**
+ * The check a worker thread of this process runs when it opens the project this context has
+ * open. quick_check reads every page (1–4 s per GB measured, see RELIABILITY.md), and a
+ * worker is started by a process that already holds the file open, read-write, after checking it:
+ * checking again would only re-read what the parent checked, while the parent's own connection
+ * keeps using the file regardless of what the worker finds. So a worker of a checked parent skips
+ * it; a worker of a parent that did not check (opened with check 'off') checks for itself.
+ */
+export function workerOpenCheck(parent: Pick<ProjectContext, 'integrityCheck'>): IntegrityCheck {
+  return parent.integrityCheck === undefined || parent.integrityCheck === 'off' ? 'quick' : 'off'
+}
+
 export function openProject(path: string, opts: { create?: boolean; check?: IntegrityCheck } = {}): ProjectContext {
   const abs = resolve(path)
-  const db = openProjectDb(abs, { create: opts.create, check: opts.check })
+  const existed = existsSync(abs)
+  const check = opts.check ?? 'quick'
+  const db = openProjectDb(abs, { create: opts.create, check })
   const dataDir = dataDirFor(abs)
   mkdirSync(dataDir, { recursive: true })
   const jobs = createJobRepository(db)
   // Jobs a killed process left 'running' become 'interrupted' (resumable) before anyone lists them.
   interruptOrphanedJobs(jobs, db)
+  // A bulk import killed midway left indexes and the search trigger dropped: put them back now
+  // rather than at the next import, unless the import's process may still be running.
+  repairAbandonedBulkLoadOnOpen(db, abs)
   return {
     path: abs,
     name: basename(abs).replace(/\.vicurate$/, ''),
     dataDir,
     db,
+    integrityCheck: existed ? check : 'off',
     repos: {
       videos: createVideoRepository(db),
       clips: createClipRepository(db),

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads'
 import type { ApiEventName, ApiEvents, JobDto, JobRequest } from '../api/contract'
 import { ApiError } from '../api/errors'
 import { appRoot } from '../core/app-paths'
-import type { ProjectContext } from '../core/project-context'
+import { workerOpenCheck, type ProjectContext } from '../core/project-context'
 import type { JobRow } from '../db/repositories/job.repository'
 import { interruptOrphanedJobs } from './job-owners'
 import type { WorkerInput, WorkerMessage } from './job-worker'
@@ -46,7 +46,7 @@ export class JobHost {
       if (r.name === request.name) throw new ApiError('conflict', `a ${request.name} job is already running`)
     }
     const jobId = this.ctx.repos.jobs.create(request.name, request.data)
-    const input: WorkerInput = { projectPath: this.ctx.path, jobId, request }
+    const input: WorkerInput = { projectPath: this.ctx.path, jobId, request, check: workerOpenCheck(this.ctx) }
     const entry = workerEntry()
     const worker = new Worker(entry.file, { workerData: input, execArgv: entry.execArgv })
     const done = new Promise<void>((resolve) => {

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { openProject } from '../core/project-context'
+import type { IntegrityCheck } from '../db/db-safety'
 import { runJob } from './job-runner'
 import type { JobRequest } from './job-types'
 
@@ -12,6 +13,11 @@ export interface WorkerInput {
   projectPath: string
   jobId: number
   request: JobRequest
+  /**
+   * The integrity check for this worker's open, chosen by the process that starts it
+   * (`workerOpenCheck`): 'off' when that process checked the file when it opened it.
+   */
+  check: IntegrityCheck
 }
 
 export type WorkerMessage =
@@ -27,7 +33,7 @@ if (parentPort) {
   })
   // The listening port must not keep the thread alive: it ends when the job's work is done.
   port.unref()
-  const ctx = openProject(input.projectPath)
+  const ctx = openProject(input.projectPath, { check: input.check })
   ctx.bus.subscribe((name, payload) => port.postMessage({ type: 'event', name, payload } satisfies WorkerMessage))
   void runJob(ctx, input.request, { signal: abort.signal }, input.jobId)
     .then((r) => port.postMessage({ type: 'finished', outcome: r.outcome, error: r.error } satisfies WorkerMessage))

@@ -3,9 +3,8 @@
  * lets it read while the server's connection writes), so a histogram pass never holds up the
  * event loop that answers `clips:list`. One request at a time, as the host sends them.
  */
-import Database from 'better-sqlite3'
 import { parentPort, workerData } from 'node:worker_threads'
-import { BUSY_TIMEOUT_MS } from '../../db/connection'
+import { openProjectDb } from '../../db/connection'
 import { clipStatsFor } from '../filter.service'
 import { StatsCancelled } from './clip-stats'
 import type { StatsJob, StatsReply, StatsWorkerInput } from './stats-jobs'
@@ -16,8 +15,11 @@ if (parentPort) {
   const input = workerData as StatsWorkerInput
   // Slot 0 holds the id of a request the host wants stopped (its client went away).
   const stopSlot = new Int32Array(input.stop)
-  const db = new Database(input.projectPath, { readonly: true, fileMustExist: true })
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+  // No integrity check: the host runs in the process that opened the project read-write after
+  // checking it (core/project-context.ts workerOpenCheck), and quick_check reads every page
+  // (1–4 s per GB measured, RELIABILITY.md). The read-only open still refuses a file that is
+  // not a vicurate project.
+  const db = openProjectDb(input.projectPath, { readonly: true, check: 'off' })
   // Passes re-read the same table pages request after request: keep more of them here.
   db.pragma('cache_size = -65536')
   const stats = clipStatsFor(db)

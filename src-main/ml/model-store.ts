@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { constants as fsc } from 'node:fs'
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -7,12 +7,14 @@ import { writeHfManifest } from './captioning/hf-manifest'
 import { readManifest, sha256File, verifyManifestFiles, type ModelManifest } from './manifest'
 import { ChecksumError, DownloadError, SizeError, downloadFile, runExport, writeAestheticManifest, type DownloadProgress, type ExportRunner } from './model-download'
 import { CLIP_BPE_MERGES, findEntry, MODEL_REGISTRY, type ModelRegistry, type RegistryEntry } from './model-registry'
+import { claimTemp, removeDeadTemps } from './model-store-temps'
 
 /**
  * Installed models live in `<root>/<id>/<revision>/` (manifest.json, graphs, installed.json).
- * Everything is assembled in `<root>/.tmp-<random>/` and renamed into place only after every
- * file is verified, so a crash never leaves a folder that looks installed; the inventory is
- * rebuilt from the manifests on disk each time (no index to drift). Dot-folders are never listed.
+ * Everything is assembled in `<root>/.tmp-<pid>-<random>/` (model-store-temps.ts) and renamed
+ * into place only after every file is verified, so a crash never leaves a folder that looks
+ * installed; the inventory is rebuilt from the manifests on disk each time (no index to drift).
+ * Dot-folders are never listed.
  */
 export class ModelStoreError extends Error {
   constructor(message: string) {
@@ -98,21 +100,9 @@ export function defaultModelsRoot(env: NodeJS.ProcessEnv = process.env): string 
   return path.join(env.VICURATE_HOME ? path.resolve(env.VICURATE_HOME) : path.join(os.homedir(), '.local', 'share', 'vicurate'), 'models')
 }
 
-const PENDING = 'pending.json'
-const STALE_UNMARKED_MS = 60 * 60 * 1000
-
 function isResumable(e: unknown): boolean {
   if (e instanceof ChecksumError || e instanceof SizeError) return false
   return e instanceof DownloadError || (e as Error).name === 'AbortError'
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 export class ModelStore {
@@ -149,12 +139,17 @@ export class ModelStore {
     }
     if (!opts.force) {
       const current = await this.installedFrom(entry)
-      if (current) return { model: current, alreadyInstalled: true, pinned: [], resumes: 0 }
+      if (current) {
+        // A dead install of this model may have been killed after its final rename, before it
+        // removed its temp folder: nothing in it is needed any more.
+        await removeDeadTemps(this.root, entry.id)
+        return { model: current, alreadyInstalled: true, pinned: [], resumes: 0 }
+      }
     }
     const unpinned = entry.files.filter((f) => f.sha256 === null).map((f) => f.name)
     if (unpinned.length > 0 && !opts.trustOnFirstUse) throw new UnpinnedHashError(entry.id, unpinned)
 
-    const tmp = await this.claimTemp(entry.id)
+    const tmp = await claimTemp(this.root, entry.id)
     try {
       return await this.installInto(tmp, entry, opts)
     } catch (e) {
@@ -223,7 +218,7 @@ export class ModelStore {
   async add(dir: string, opts: InstallOptions = {}): Promise<InstallResult> {
     const src = path.resolve(dir)
     const manifest = await readManifest(src)
-    const tmp = await this.claimTemp(manifest.id)
+    const tmp = await claimTemp(this.root, manifest.id)
     try {
       const modelDir = path.join(tmp, 'model')
       await mkdir(modelDir, { recursive: true })
@@ -296,14 +291,7 @@ export class ModelStore {
 
   /** Removes temp folders left by crashed installs whose process is gone (their partial downloads too). */
   async cleanStale(): Promise<string[]> {
-    const removed: string[] = []
-    for (const t of await this.temps()) {
-      if (t.pending ? !pidAlive(t.pending.pid) : Date.now() - t.mtimeMs > STALE_UNMARKED_MS) {
-        await rm(t.dir, { recursive: true, force: true })
-        removed.push(t.dir)
-      }
-    }
-    return removed
+    return removeDeadTemps(this.root)
   }
 
   private async scan(): Promise<{ models: InstalledModel[]; broken: VerifyProblem[] }> {
@@ -330,27 +318,6 @@ export class ModelStore {
     }
     models.sort((a, b) => a.id.localeCompare(b.id) || a.revision.localeCompare(b.revision))
     return { models, broken }
-  }
-
-  private async temps(): Promise<{ dir: string; pending: { id: string | null; pid: number } | null; mtimeMs: number }[]> {
-    const out = []
-    for (const d of await readdir(this.root, { withFileTypes: true }).catch(() => [])) {
-      if (!d.isDirectory() || !d.name.startsWith('.tmp-')) continue
-      const dir = path.join(this.root, d.name)
-      const pending = await readFile(path.join(dir, PENDING), 'utf8').then((t) => JSON.parse(t) as { id: string | null; pid: number }).catch(() => null)
-      out.push({ dir, pending, mtimeMs: (await stat(dir).catch(() => null))?.mtimeMs ?? 0 })
-    }
-    return out
-  }
-
-  /** A temp dir for `id`: a crashed install's (to resume its downloads) or a new one. */
-  private async claimTemp(id: string): Promise<string> {
-    await mkdir(this.root, { recursive: true })
-    const orphan = (await this.temps()).find((t) => t.pending?.id === id && !pidAlive(t.pending.pid))
-    const dir = orphan?.dir ?? path.join(this.root, `.tmp-${randomBytes(6).toString('hex')}`)
-    await mkdir(dir, { recursive: true })
-    await writeFile(path.join(dir, PENDING), JSON.stringify({ id, pid: process.pid, startedAt: new Date().toISOString() }))
-    return dir
   }
 
   private async bundleFiles(modelDir: string, files: { name: string; sha256: string; bytes: number }[], from: string): Promise<void> {

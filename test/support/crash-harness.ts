@@ -32,7 +32,8 @@ export const BIN = join(ROOT, 'bin', 'vicurate')
 const NODE = Number(process.versions.node.split('.')[0]) >= 22 ? process.execPath : join(ROOT, 'node_modules', 'node', 'bin', 'node')
 /** VICURATE_CRASH_CLI points the killed commands at another copy of src-main/cli/main.ts, e.g.
  * a deliberately broken one, to check that the harness catches the breakage. */
-const CLI = ['--require', join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs'), process.env.VICURATE_CRASH_CLI ?? join(ROOT, 'src-main', 'cli', 'main.ts')]
+export const CLI_MAIN = process.env.VICURATE_CRASH_CLI ?? join(ROOT, 'src-main', 'cli', 'main.ts')
+const TSX = ['--require', join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs')]
 export const PROJECT = 'project.vicurate'
 export const DEFAULT_KILLS = 20
 /** Override to explore other kill times; every failure message names the seed that produced it. */
@@ -54,15 +55,22 @@ export interface CrashStage {
   curate?(ctx: ProjectContext): void
   /** The CLI arguments (after `vicurate`) of the command under test, for one run. */
   args(run: RunDir, inputs: string): string[]
-  /** What the command leaves behind, comparable with the reference (numbers within 1e-6). */
-  snapshot(db: Database.Database, run: RunDir): unknown
+  /** What the command leaves behind in the project, comparable with the reference (numbers within 1e-6). */
+  snapshot?(db: Database.Database, run: RunDir): unknown
+  /**
+   * For a command that works on no project (a model install): what it leaves in the run folder,
+   * given instead of `snapshot`. No project health or curator work is compared then.
+   */
+  outcome?(run: RunDir): unknown | Promise<unknown>
+  /** The script run instead of src-main/cli/main.ts (a wrapper that prepares something first). */
+  cli?: string
   /**
    * The command only reads the project (export): runs share the workspace's project instead of
    * copying it (it may be large), and every run still checks its health and curator work.
    */
   readsProjectOnly?: boolean
   /** Checked right after a kill, before the resume; returns a problem or null. */
-  afterKill?(run: RunDir, reference: RunDir, workspace: RunDir): string | null
+  afterKill?(run: RunDir, reference: RunDir, workspace: RunDir): string | null | Promise<string | null>
 }
 
 export interface CrashReport {
@@ -75,6 +83,8 @@ export interface CrashReport {
   attempts: number
   landed: number
   wallMs: number
+  /** What the uninterrupted reference run left (its snapshot or outcome), for the test to check. */
+  referenceOutcome: unknown
 }
 
 interface Exit {
@@ -89,10 +99,10 @@ interface Exit {
  * here: the Node CLI and any ffmpeg it started die together, as when the app is killed, and no
  * orphan keeps writing into the run folder while the resume runs.
  */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, killAtMs?: number): Promise<Exit> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv, killAtMs?: number, cli = CLI_MAIN): Promise<Exit> {
   return new Promise((resolve) => {
     const t0 = performance.now()
-    const child = spawn(NODE, [...CLI, ...args], { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env })
+    const child = spawn(NODE, [...TSX, cli, ...args], { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env })
     let stderr = ''
     let ms = 0
     child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)))
@@ -177,6 +187,12 @@ function health(db: Database.Database) {
   }
 }
 
+/** What a run left: project health, curator work and the stage's snapshot, or its `outcome`. */
+async function resultOf(stage: CrashStage, run: RunDir, curated: boolean): Promise<{ health: ReturnType<typeof health> | null; curated: ReturnType<typeof curatorWork> | null; outcome: unknown }> {
+  if (stage.outcome) return { health: null, curated: null, outcome: await stage.outcome(run) }
+  return withDb(run.project, (db) => ({ health: health(db), curated: curated ? curatorWork(db) : null, outcome: stage.snapshot!(db, run) }))
+}
+
 function withDb<T>(project: string, f: (db: Database.Database) => T): T {
   const db = new Database(project, { readonly: true, fileMustExist: true })
   try {
@@ -200,7 +216,7 @@ interface Shared {
   inputs: string
   workspace: RunDir
   reference: RunDir
-  expected: { health: ReturnType<typeof health>; outcome: unknown }
+  expected: { health: ReturnType<typeof health> | null; outcome: unknown }
   curated: ReturnType<typeof curatorWork> | null
 }
 
@@ -209,15 +225,15 @@ async function killAndResume(s: Shared, n: number, u: number, span: number, root
   const killAt = u * span
   const label = `${s.stage.name}, seed ${s.seed}, kill #${n} at ${killAt.toFixed(0)} ms (u=${u.toFixed(4)} of a ${span.toFixed(0)} ms uninterrupted run; ${jobs} kills at a time)`
   const run = copyRun(s.workspace, join(root, `kill-${n}`), s.stage.readsProjectOnly)
-  const killed = await runCli(s.stage.args(run, s.inputs), s.env, killAt)
+  const killed = await runCli(s.stage.args(run, s.inputs), s.env, killAt, s.stage.cli)
   const landed = killed.signal === 'SIGKILL'
   if (!landed) expect(killed.code, `${label}: finished before the kill but failed: ${killed.stderr}`).toBe(0)
-  const problem = s.stage.afterKill?.(run, s.reference, s.workspace) ?? null
+  const problem = (await s.stage.afterKill?.(run, s.reference, s.workspace)) ?? null
   expect(problem, `${label}, right after the kill (${run.dir})`).toBeNull()
 
-  const resumed = await runCli(s.stage.args(run, s.inputs), s.env)
+  const resumed = await runCli(s.stage.args(run, s.inputs), s.env, undefined, s.stage.cli)
   expect(resumed.code, `${label}: the resume failed (${run.dir}): ${resumed.stderr}`).toBe(0)
-  const after = withDb(run.project, (db) => ({ health: health(db), curated: s.curated && curatorWork(db), outcome: s.stage.snapshot(db, run) }))
+  const after = await resultOf(s.stage, run, s.curated !== null)
   expect(after.health, `${label}: project unhealthy after the resume (${run.dir})`).toEqual(s.expected.health)
   if (s.curated) expect(firstDifference(after.curated, s.curated, 0), `${label}: curator work changed (${run.dir})`).toBeNull()
   expect(firstDifference(after.outcome, s.expected.outcome), `${label}: resumed outcome differs from the reference (${run.dir})`).toBeNull()
@@ -234,6 +250,7 @@ async function killAndResume(s: Shared, n: number, u: number, span: number, root
  * VICURATE_CRASH_JOBS=1 to replay a failure alone).
  */
 export async function runCrashHarness(stage: CrashStage, opts: { kills?: number; seed?: number; jobs?: number } = {}): Promise<CrashReport> {
+  if (!stage.snapshot === !stage.outcome) throw new Error(`crash stage ${stage.name}: give exactly one of snapshot (a project) and outcome (no project)`)
   const kills = Number(process.env.VICURATE_CRASH_KILLS ?? opts.kills ?? DEFAULT_KILLS)
   const seed = Number(process.env.VICURATE_CRASH_SEED ?? opts.seed ?? DEFAULT_SEED)
   const jobs = Math.max(1, Number(process.env.VICURATE_CRASH_JOBS ?? opts.jobs ?? 2))
@@ -259,10 +276,10 @@ export async function runCrashHarness(stage: CrashStage, opts: { kills?: number;
     }
 
     const reference = copyRun(workspace, join(root, 'reference'), stage.readsProjectOnly)
-    const ref = await runCli(stage.args(reference, inputs), env)
+    const ref = await runCli(stage.args(reference, inputs), env, undefined, stage.cli)
     expect(ref.code, `${stage.name}: the uninterrupted reference run failed: ${ref.stderr}`).toBe(0)
-    const expected = withDb(reference.project, (db) => ({ health: health(db), curated: curated && curatorWork(db), outcome: stage.snapshot(db, reference) }))
-    expect(expected.health, `${stage.name}: the reference run itself is unhealthy`).toEqual({ integrity: ['ok'], foreignKeyViolations: 0, clipStepsNotDone: [], jobsUnfinished: [] })
+    const expected = await resultOf(stage, reference, curated !== null)
+    if (!stage.outcome) expect(expected.health, `${stage.name}: the reference run itself is unhealthy`).toEqual({ integrity: ['ok'], foreignKeyViolations: 0, clipStepsNotDone: [], jobsUnfinished: [] })
     if (curated) expect(firstDifference(expected.curated, curated, 0), `${stage.name}: the reference run itself changed curator work`).toBeNull()
     const shared: Shared = { stage, seed, env, inputs, workspace, reference, expected, curated }
 
@@ -293,7 +310,7 @@ export async function runCrashHarness(stage: CrashStage, opts: { kills?: number;
     })
     expect(landed, `${stage.name}, seed ${seed}: only ${landed} of ${attempts} kills landed before the run ended`).toBeGreaterThanOrEqual(kills)
     keep = false
-    const report = { kills, seed, referenceMs: ref.ms, spanMs: span, attempts, landed, wallMs: performance.now() - started }
+    const report = { kills, seed, referenceMs: ref.ms, spanMs: span, attempts, landed, wallMs: performance.now() - started, referenceOutcome: expected.outcome }
     console.info(`crash harness ${stage.name}: seed ${seed}, reference ${ref.ms.toFixed(0)} ms (span ${span.toFixed(0)} ms), ${landed}/${attempts} kills landed, ${jobs} at a time, ${(report.wallMs / 1000).toFixed(1)} s`)
     return report
   } finally {

@@ -34,7 +34,11 @@ export interface ProjectContext {
     scores: ReturnType<typeof createScoreRepository>
   }
   bus: EventBus
-  close(): void
+  /**
+   * Clean close. `backup: false` for a job worker's connection: the process that started it makes
+   * the close backup, which covers the worker's commits too (see closeWithBackup).
+   */
+  close(opts?: { backup?: boolean }): void
 }
 
 export function dataDirFor(projectPath: string): string {
@@ -42,12 +46,18 @@ export function dataDirFor(projectPath: string): string {
 }
 
 /**
- * Clean close: a backup when this connection changed anything (a session's decisions, an import,
- * an ingest in a worker), then close. A failed backup is reported but never keeps the file open.
+ * Clean close: a backup when the project changed while this connection had it open — through this
+ * connection (a session's decisions, a CLI import) or another one (`data_version` moves with
+ * every other connection's commit: the job workers this process started) — then close. Workers
+ * close without one: a close backup copies the whole file (~1.5 s per 350 MB here), which every
+ * job would otherwise pay, and their parent's backup covers them. A failed backup is reported but
+ * never keeps the file open.
  */
-function closeWithBackup(db: Db, path: string): void {
+function closeWithBackup(db: Db, path: string, openedAt: number, backup: boolean): void {
   try {
-    if (db.open && !db.inTransaction && (db.prepare('SELECT total_changes()').pluck().get() as number) > 0) createBackup(db, path, 'close')
+    const changed = () =>
+      (db.prepare('SELECT total_changes()').pluck().get() as number) > 0 || (db.pragma('data_version', { simple: true }) as number) !== openedAt
+    if (backup && db.open && !db.inTransaction && changed()) createBackup(db, path, 'close')
   } catch (err) {
     process.emitWarning(`backup on close of ${path} failed: ${(err as Error).message}`)
   } finally {
@@ -72,6 +82,8 @@ export function openProject(path: string, opts: { create?: boolean; check?: Inte
   const existed = existsSync(abs)
   const check = opts.check ?? 'quick'
   const db = openProjectDb(abs, { create: opts.create, check })
+  // Other connections' commits from here on move data_version: a close backup then covers them.
+  const openedAt = db.pragma('data_version', { simple: true }) as number
   const dataDir = dataDirFor(abs)
   mkdirSync(dataDir, { recursive: true })
   const jobs = createJobRepository(db)
@@ -95,6 +107,6 @@ export function openProject(path: string, opts: { create?: boolean; check?: Inte
       scores: createScoreRepository(db),
     },
     bus: new EventBus(),
-    close: () => closeWithBackup(db, abs),
+    close: (opts) => closeWithBackup(db, abs, openedAt, opts?.backup ?? true),
   }
 }

@@ -38,5 +38,6 @@ if (parentPort) {
   void runJob(ctx, input.request, { signal: abort.signal }, input.jobId)
     .then((r) => port.postMessage({ type: 'finished', outcome: r.outcome, error: r.error } satisfies WorkerMessage))
     .catch((err: unknown) => port.postMessage({ type: 'finished', outcome: 'failed', error: String(err) } satisfies WorkerMessage))
-    .finally(() => ctx.close())
+    // No close backup here: the process that started this worker makes it when it closes.
+    .finally(() => ctx.close({ backup: false }))
 }

@@ -140,6 +140,23 @@ describe('database safety', () => {
     expect(clipCount(backups[0].path)).toBe(3)
   })
 
+  it('a job worker closes without a backup and its parent backs up its commits when it closes', () => {
+    const t = tempDir()
+    cleanup = t.cleanup
+    const path = closedProject(t.dir)
+    expect(listBackups(path)).toHaveLength(1)
+    const parent = openProject(path)
+    const worker = openProject(path, { check: 'off' })
+    seedClips(worker, [{ startS: 7, endS: 8 }], 'vid-worker')
+    worker.close({ backup: false })
+    expect(listBackups(path)).toHaveLength(1)
+    // The parent wrote nothing itself; the worker's commit is what makes its close back up.
+    parent.close()
+    const backups = listBackups(path)
+    expect(backups).toHaveLength(2)
+    expect(clipCount(backups[0].path)).toBe(3)
+  })
+
   it('keeps the newest 5 backups per reason and never lists a half-written one', () => {
     const t = tempDir()
     cleanup = t.cleanup

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { repairAbandonedBulkLoadOnOpen } from '../db/bulk-load-marker'
+import { pruneStatusLog } from '../db/clip-status-log'
 import { openProjectDb, type Db } from '../db/connection'
 import { createBackup, type IntegrityCheck } from '../db/db-safety'
 import { createClipRepository } from '../db/repositories/clip.repository'
@@ -89,6 +90,7 @@ export function openProject(path: string, opts: { create?: boolean; check?: Inte
   const jobs = createJobRepository(db)
   // Jobs a killed process left 'running' become 'interrupted' (resumable) before anyone lists them.
   interruptOrphanedJobs(jobs, db)
+  pruneStatusLog(db)
   // A bulk import killed midway left indexes and the search trigger dropped: put them back now
   // rather than at the next import, unless the import's process may still be running.
   repairAbandonedBulkLoadOnOpen(db, abs)

@@ -4,6 +4,11 @@ import { binOf, type Bins } from './bins'
 const STATUS_CODE: Record<ClipStatus, number> = { pending: 0, accepted: 1, rejected: 2 }
 const FIELDS: readonly FilterField[] = ['similarity', 'aesthetic', 'duration', 'captionLength']
 
+/** `unicode(status)` (first letter: p, a, r) → the snapshot's status code. */
+function statusCode(first: number): number {
+  return first === 112 ? 0 : first === 97 ? 1 : first === 114 ? 2 : 255
+}
+
 /** What one pass counts: per-field bins (null: not wanted), the density grid (null: not wanted). */
 export interface PassSpec {
   hist: (Bins | null)[]
@@ -53,11 +58,28 @@ export class ClipSnapshot {
   add(id: number, status: number, s: number | null, a: number | null, d: number | null, l: number | null): void {
     const i = this.n++
     this.ids[i] = id
-    this.status[i] = status === 112 ? 0 : status === 97 ? 1 : status === 114 ? 2 : 255
+    this.status[i] = statusCode(status)
     this.values[0][i] = s ?? NaN
     this.values[1][i] = a ?? NaN
     this.values[2][i] = d ?? NaN
     this.values[3][i] = l ?? NaN
+  }
+
+  /** A clip's new status (as `unicode(status)`); false when the clip is not in the snapshot. */
+  setStatus(id: number, status: number): boolean {
+    let lo = 0
+    let hi = this.n - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      const v = this.ids[mid]
+      if (v === id) {
+        this.status[mid] = statusCode(status)
+        return true
+      }
+      if (v < id) lo = mid + 1
+      else hi = mid - 1
+    }
+    return false
   }
 
   /**

@@ -3,6 +3,7 @@ import type { ClipFilters, ClipStatus, DensityGrid, FilterField, Histogram, Keep
 import { FILTER_COLUMNS, filterSql, type SqlFilter } from '../../db/repositories/clip-filters'
 import { binEdges, binsOver } from './bins'
 import { ClipSnapshot, countRow, type PassSpec } from './clip-snapshot'
+import { ClipChangeTracker } from './clip-changes'
 
 type Db = Database.Database
 
@@ -90,6 +91,8 @@ interface Pass {
  */
 export class ClipStats {
   private dataKey: string | null = null
+  /** What changed since the caches were filled: most commits (decisions, job rows) keep them. */
+  readonly changes = new ClipChangeTracker()
   private readonly cache = new Map<string, unknown>()
   private readonly passes = new Map<string, Pass>()
   private readonly statements = new Map<string, Database.Statement>()
@@ -153,10 +156,13 @@ export class ClipStats {
         const clips = this.get<number>('SELECT count(*) FROM clips')
         const key = `${this.db.pragma('data_version', { simple: true }) as number}:${this.get<number>('SELECT total_changes()')}`
         if (key !== this.dataKey) {
-          this.cache.clear()
-          this.passes.clear()
           this.dataKey = key
-          this.cache.set('clips', clips)
+          const change = this.changes.since(this.db, clips)
+          if (change.rebuild || !this.statusesChanged(change.statuses)) {
+            this.cache.clear()
+            this.passes.clear()
+            this.cache.set('clips', clips)
+          }
         }
         return work()
       })()
@@ -165,6 +171,21 @@ export class ClipStats {
       this.spec = null
       this.capture = null
     }
+  }
+
+  /**
+   * Only these clips' status changed: the `all` series, ranges and totals stand; the snapshot
+   * takes the new statuses; only answers for a status-filtered scope are dropped. False when the
+   * snapshot lacks a clip (then everything is rebuilt).
+   */
+  private statusesChanged(statuses: { id: number; status: number }[]): boolean {
+    if (statuses.length === 0) return true
+    const snap = this.cache.get('snapshot') as ClipSnapshot | null | undefined
+    if (snap && !statuses.every((c) => snap.setStatus(c.id, c.status))) return false
+    const statusScoped = (scope: string) => !scope.startsWith('["all",')
+    for (const k of [...this.passes.keys()]) if (statusScoped(k)) this.passes.delete(k)
+    for (const k of [...this.cache.keys()]) if (k.startsWith('kept:') && statusScoped(k.slice(5))) this.cache.delete(k)
+    return true
   }
 
   private cached<T>(key: string, compute: () => T): T {

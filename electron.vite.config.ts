@@ -14,6 +14,7 @@ export default defineConfig({
           'job-worker': resolve(__dirname, 'src-main/jobs/job-worker.ts'),
           'stats-worker': resolve(__dirname, 'src-main/services/stats/stats-worker.ts'),
           'dataset-import-worker': resolve(__dirname, 'src-main/services/dataset-import-worker.ts'),
+          'dataset-export-worker': resolve(__dirname, 'src-main/services/dataset-export-worker.ts'),
         },
       },
     },

@@ -78,11 +78,15 @@ export function jsonlText(
   s += `,"UMT_Score":${num(similarity)},"Aesthetic_Score":${num(aesthetic)}`
   if (review) s += `,"status":${JSON.stringify(review.status)},"reviewer":${str(review.reviewer)},"decided_at":${str(review.decidedAt)}`
   // extra_json is always an object written by JSON.stringify: "{…}" with at least one key.
-  const extra = captionOriginal !== null || review ? withoutKeys(extraJson, review ? ADDED_KEYS : ['Caption_Original']) : extraJson
+  const extra = captionOriginal !== null || review ? withoutAddedKeys(extraJson, review !== null) : extraJson
   return extra !== null && extra.length > 2 ? `${s},${extra.slice(1)}\n` : `${s}}\n`
 }
 
 const ADDED_KEYS = ['Caption_Original', ...REVIEW_KEYS]
+
+/** The extra fields less those our Caption_Original (and, with review, status/reviewer/decided_at) replace. */
+export const withoutAddedKeys = (extraJson: string | null, withReview: boolean): string | null =>
+  withoutKeys(extraJson, withReview ? ADDED_KEYS : ['Caption_Original'])
 
 /**
  * Drops extra fields that a key we add would duplicate (a re-imported curated export carries

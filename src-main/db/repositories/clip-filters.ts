@@ -15,7 +15,15 @@ export interface SqlFilter {
   /** The same conditions one by one, each naming the indexed column it starts with (null for
    * the caption search), so a pager can keep SQLite off an index (`+c.col`) when another access
    * path is cheaper (see clip-page-plan.ts). */
-  terms?: { column: string | null; sql: string }[]
+  terms?: FilterTerm[]
+}
+
+export interface FilterTerm {
+  column: string | null
+  sql: string
+  /** The same condition for a row-by-row test while another index is walked, where that form is
+   * cheaper (caption search: one FTS lookup by rowid instead of materialising every match). */
+  perRowSql?: string
 }
 
 /** Caption search text → an FTS5 query of quoted words (ANDed), so no user text is FTS syntax. */
@@ -29,7 +37,7 @@ export function ftsQuery(text: string): string | null {
  * as parameterised SQL over `clips c`.
  */
 export function filterSql(filters: ClipFilters | undefined, status: string | undefined): SqlFilter {
-  const terms: { column: string | null; sql: string }[] = []
+  const terms: FilterTerm[] = []
   const params: Record<string, unknown> = {}
   if (status && status !== 'all') {
     terms.push({ column: 'c.status', sql: 'c.status = @f_status' })
@@ -50,7 +58,11 @@ export function filterSql(filters: ClipFilters | undefined, status: string | und
   }
   const fts = filters?.text ? ftsQuery(filters.text) : null
   if (fts) {
-    terms.push({ column: null, sql: 'c.id IN (SELECT rowid FROM clips_fts WHERE clips_fts MATCH @f_text)' })
+    terms.push({
+      column: null,
+      sql: 'c.id IN (SELECT rowid FROM clips_fts WHERE clips_fts MATCH @f_text)',
+      perRowSql: 'EXISTS (SELECT 1 FROM clips_fts f WHERE clips_fts MATCH @f_text AND f.rowid = c.id)',
+    })
     params.f_text = fts
   }
   return { sql: terms.map((t) => ` AND ${t.sql}`).join(''), params, terms }

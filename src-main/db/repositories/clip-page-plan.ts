@@ -1,5 +1,5 @@
 import type { Db } from '../connection'
-import type { SqlFilter } from './clip-filters'
+import type { FilterTerm, SqlFilter } from './clip-filters'
 
 /**
  * Which index a filtered, sorted page walks. SQLite's planner (no ANALYZE statistics) guesses a
@@ -64,7 +64,7 @@ export function createPagePlanner(db: Db) {
     }
     // Many rows: walk the sort index; other columns' ranges are tested per row, not used as an
     // index (a range on the sort column itself is the walk's own bound and stays indexable).
-    const where = terms.map((t) => ` AND ${t.column && t.column !== sortCol ? perRow(t) : t.sql}`).join('')
+    const where = terms.map((t) => ` AND ${t.column === sortCol ? t.sql : perRow(t)}`).join('')
     return { plan: 'sort-index', where, sortExpr: sortCol }
   }
 
@@ -77,7 +77,8 @@ export function createPagePlanner(db: Db) {
  * (it never counts an index as covering for generated columns), while start_s and end_s are in
  * the covering indexes of schema 6. Same value: duration_s is stored as end_s - start_s.
  */
-function perRow(t: { column: string | null; sql: string }): string {
+function perRow(t: FilterTerm): string {
+  if (t.perRowSql) return t.perRowSql
   if (t.column === 'c.duration_s') return t.sql.replace('c.duration_s', '(c.end_s - c.start_s)')
   return `+${t.sql}`
 }

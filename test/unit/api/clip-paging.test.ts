@@ -15,7 +15,7 @@ import { tempDir } from '../../support/temp-project'
  */
 const N = 30_000
 
-interface Row { id: number; status: ClipStatus; similarity: number | null; aesthetic: number | null; duration_s: number }
+interface Row { id: number; status: ClipStatus; similarity: number | null; aesthetic: number | null; duration_s: number; caption: string }
 
 describe('clip paging: offsets and filtered plans', () => {
   const t = tempDir()
@@ -24,7 +24,9 @@ describe('clip paging: offsets and filtered plans', () => {
   beforeAll(() => {
     const p = createBigProject(join(t.dir, 'paging.vicurate'), { clips: N, seed: 7, accepted: 0.2, rejected: 0.1 })
     ctx = openProject(p.path, { check: 'off' })
-    all = ctx.db.prepare('SELECT id, status, similarity, aesthetic, duration_s FROM clips ORDER BY id').all() as Row[]
+    // Captions for the caption search: "dog" on 90 % of clips (broad), "cat" on the rest (narrow).
+    ctx.db.prepare("UPDATE clips SET caption = CASE WHEN id % 10 = 0 THEN 'a cat on a sofa' ELSE 'a dog in the park' END").run()
+    all = ctx.db.prepare('SELECT id, status, similarity, aesthetic, duration_s, caption FROM clips ORDER BY id').all() as Row[]
   })
   afterAll(() => {
     ctx.db.close()
@@ -41,7 +43,8 @@ describe('clip paging: offsets and filtered plans', () => {
     const within = (v: number | null, r?: { min?: number; max?: number }) =>
       !r || (v !== null && (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max))
     const kept = all.filter((r) => (!q.status || q.status === 'all' || r.status === q.status)
-      && within(r.similarity, f.similarity) && within(r.aesthetic, f.aesthetic) && within(r.duration_s, f.duration))
+      && within(r.similarity, f.similarity) && within(r.aesthetic, f.aesthetic) && within(r.duration_s, f.duration)
+      && (!f.text || r.caption.split(' ').includes(f.text)))
     const valued = kept.filter((r) => r[key] !== null).sort((a, b) => sign * ((a[key] as number) - (b[key] as number) || a.id - b.id))
     return [...valued, ...kept.filter((r) => r[key] === null)].map((r) => r.id)
   }
@@ -59,6 +62,9 @@ describe('clip paging: offsets and filtered plans', () => {
     // Broad duration range while walking the similarity index: tested per row as end_s - start_s.
     { sort: 'similarity', order: 'desc', status: 'pending', filters: { duration: { min: 2.5, max: 5 } } },
     { sort: 'id', order: 'desc', filters: { similarity: { min: 0.399 } } },
+    // Caption search: broad (tested per row by an FTS lookup) and narrow (driven from the matches).
+    { sort: 'aesthetic', order: 'desc', filters: { text: 'dog' } },
+    { sort: 'similarity', order: 'asc', status: 'pending', filters: { text: 'cat' } },
   ]
 
   it('a page at any offset is exactly that slice of the list, and its cursor continues it', () => {
@@ -77,7 +83,7 @@ describe('clip paging: offsets and filtered plans', () => {
   })
 
   it('walking every page by cursor gives the whole list, under either plan', () => {
-    for (const q of [...queries.slice(3, 6), queries[7]]) {
+    for (const q of [...queries.slice(3, 6), ...queries.slice(7)]) {
       const ids: number[] = []
       let cursor: string | null = null
       do {
@@ -103,6 +109,15 @@ describe('clip paging: offsets and filtered plans', () => {
     const narrow = plan(0.395)
     expect(narrow.plan).toBe('filter-first')
     expect(narrow.sortExpr).toBe('+c.aesthetic')
+    // A broad caption search is tested per row by one FTS lookup, not by materialising every match.
+    const text = (word: string) => {
+      const f = filterSql({ text: word }, undefined)
+      return planner.plan('c.aesthetic', null, f, f.params)
+    }
+    expect(text('dog').plan).toBe('sort-index')
+    expect(text('dog').where).toContain('EXISTS (SELECT 1 FROM clips_fts f WHERE clips_fts MATCH @f_text AND f.rowid = c.id)')
+    expect(text('cat').plan).toBe('filter-first')
+    expect(text('cat').where).toContain('c.id IN (SELECT rowid FROM clips_fts')
   })
 
   it('answers a filtered jump from a covering index alone (schema 6), without reading the table', () => {

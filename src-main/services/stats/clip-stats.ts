@@ -153,10 +153,12 @@ export class ClipStats {
     try {
       return this.db.transaction(() => {
         // The first read opens the snapshot; data_version then describes exactly that snapshot.
-        const clips = this.get<number>('SELECT count(*) FROM clips')
+        // (An index seek: counting the clips on every request cost ~50 ms at 1M.)
+        this.get<number | null>('SELECT max(id) FROM clips')
         const key = `${this.db.pragma('data_version', { simple: true }) as number}:${this.get<number>('SELECT total_changes()')}`
         if (key !== this.dataKey) {
           this.dataKey = key
+          const clips = this.get<number>('SELECT count(*) FROM clips')
           const change = this.changes.since(this.db, clips)
           if (change.rebuild || !this.statusesChanged(change.statuses)) {
             this.cache.clear()

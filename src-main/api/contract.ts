@@ -268,6 +268,8 @@ export interface PipelineSettingsDto {
   aggregation: 'max' | 'mean'
   /** InternVid's clip rules, applied when ingest cuts videos into clips. */
   clipRules: { minS: number; short: 'drop' | 'merge'; maxS: number; long: 'split' | 'drop' }
+  /** Playback proxies kept on disk, in GB: beyond it the least recently played are removed. */
+  proxyCacheGb: number
 }
 
 export interface DensityQuery {

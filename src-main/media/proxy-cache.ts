@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
@@ -112,6 +112,56 @@ export function removeStalePartials(dataDir: string, olderThanMs = 10 * 60_000):
       rmSync(path, { force: true })
       removed++
     }
+  }
+  return removed
+}
+
+/**
+ * Marks a proxy as just played: its access time is what eviction orders by. Set explicitly
+ * (noatime mounts never update it by themselves); the modification time is left as it was.
+ */
+export function touchProxy(file: string): void {
+  try {
+    const { mtime } = statSync(file)
+    utimesSync(file, new Date(), mtime)
+  } catch {
+    // Gone meanwhile (evicted by another process): nothing to mark.
+  }
+}
+
+/**
+ * Removes the least recently played proxies until the finished ones take at most `maxBytes`,
+ * never those in `keep` (being made or on screen). The manifest goes first, so a reader never
+ * finds a manifest whose file is gone half way through a read it already started (an open file
+ * stays readable after unlink). Returns the video ids removed.
+ */
+export function evictProxies(dataDir: string, maxBytes: number, keep: ReadonlySet<number> = new Set()): number[] {
+  let names: string[]
+  try {
+    names = readdirSync(proxyFolder(dataDir))
+  } catch {
+    return []
+  }
+  const proxies: { videoId: number; bytes: number; usedMs: number }[] = []
+  for (const name of names) {
+    const m = /^(\d+)\.mp4$/.exec(name)
+    if (!m) continue
+    try {
+      const st = statSync(join(proxyFolder(dataDir), name))
+      proxies.push({ videoId: Number(m[1]), bytes: st.size, usedMs: Math.max(st.atimeMs, st.mtimeMs) })
+    } catch {
+      // Removed meanwhile.
+    }
+  }
+  let total = proxies.reduce((sum, p) => sum + p.bytes, 0)
+  const removed: number[] = []
+  for (const p of proxies.sort((a, b) => a.usedMs - b.usedMs)) {
+    if (total <= maxBytes) break
+    if (keep.has(p.videoId)) continue
+    rmSync(manifestFile(dataDir, p.videoId), { force: true })
+    rmSync(proxyFile(dataDir, p.videoId), { force: true })
+    total -= p.bytes
+    removed.push(p.videoId)
   }
   return removed
 }

@@ -4,7 +4,8 @@ import { resolveVideoFile } from '../core/media-access'
 import type { ProjectContext } from '../core/project-context'
 import { browserPlayability } from '../media/browser-playability'
 import { probeVideo, writePlaybackProxy, type VideoProbe } from '../media/ffmpeg'
-import { proxyFile, readyProxy, removeStalePartials, sameStamp, stampOf, writeManifest, type SourceStamp } from '../media/proxy-cache'
+import { evictProxies, proxyFile, readyProxy, removeStalePartials, sameStamp, stampOf, touchProxy, writeManifest, type SourceStamp } from '../media/proxy-cache'
+import { proxyCacheGb } from './pipeline-settings.service'
 
 /**
  * Playback proxies: a video whose source Chromium cannot play (AVI, MPEG-4 Part 2, HEVC, …; see
@@ -15,6 +16,8 @@ import { proxyFile, readyProxy, removeStalePartials, sameStamp, stampOf, writeMa
  *
  * At most one transcode per video (concurrent requests share it) and `concurrency` per project;
  * the most recently requested video waits least, because that is the one on the curator's screen.
+ * The cache is capped (the `proxyCacheGb` setting): each new proxy evicts the least recently
+ * played ones beyond it, never one being made.
  */
 
 export interface MediaProxyOptions {
@@ -101,7 +104,10 @@ export class MediaProxyService {
     const decision = browserPlayability(probe)
     if (decision.kind !== 'proxy') return status(videoId, {})
     const ready = readyProxy(this.ctx.dataDir, videoId, source)
-    if (ready) return status(videoId, { proxy: true, reason: decision.reason, revision: ready.revision })
+    if (ready) {
+      touchProxy(ready.file)
+      return status(videoId, { proxy: true, reason: decision.reason, revision: ready.revision })
+    }
     const failure = this.failures.get(videoId)
     if (failure && sameStamp(failure.stamp, stamp)) return status(videoId, { state: 'failed', proxy: true, reason: failure.reason })
     // The awaits above let a concurrent request for this video in: the first one to get here starts it.
@@ -123,6 +129,15 @@ export class MediaProxyService {
       task.settle(status(videoId, { state: 'failed', proxy: true, reason: 'cancelled: vicurate is shutting down' }))
     }
     for (const t of this.tasks.values()) t.controller.abort()
+  }
+
+  /** Keeps the finished proxies within the project's cap; the new one and any being made stay. */
+  private evictBeyondCap(newest: number): void {
+    try {
+      evictProxies(this.ctx.dataDir, proxyCacheGb(this.ctx) * 1e9, new Set([newest, ...this.tasks.keys()]))
+    } catch (err) {
+      process.emitWarning(`playback proxy cache: eviction failed: ${(err as Error).message}`)
+    }
   }
 
   /** A queued video asked for again is the one on screen now: it goes next. */
@@ -194,6 +209,7 @@ export class MediaProxyService {
         firstFrameS: result.firstFrameS, sourceFirstFrameS: result.sourceFirstFrameS, createdAt: new Date().toISOString(),
       })
       const ready = readyProxy(this.ctx.dataDir, videoId, source)
+      if (ready) this.evictBeyondCap(videoId)
       final = ready
         ? status(videoId, { proxy: true, reason: task.reason, revision: ready.revision })
         : status(videoId, { state: 'failed', proxy: true, reason: 'the source file changed while its playable copy was made; select the clip again' })

@@ -16,7 +16,15 @@ export function getPipelineSettings(ctx: ProjectContext): PipelineSettingsDto {
     batchSize: ml.batchSize,
     aggregation: modelSelection(ctx).aggregation,
     clipRules: ctx.repos.settings.get<ClipRules>('clips.rules', { ...DEFAULT_CLIP_RULES }),
+    proxyCacheGb: proxyCacheGb(ctx),
   }
+}
+
+/** Default cap of the playback-proxy cache: ~40 h of 1280-px H.264 at ~1 Mbit/s. */
+export const DEFAULT_PROXY_CACHE_GB = 20
+
+export function proxyCacheGb(ctx: ProjectContext): number {
+  return ctx.repos.settings.get<number>('media.proxyCacheGb', DEFAULT_PROXY_CACHE_GB)
 }
 
 function intIn(value: unknown, name: string, min: number, max: number): number {
@@ -46,12 +54,14 @@ export function updatePipelineSettings(ctx: ProjectContext, patch: Partial<Pipel
   if (patch.batchSize !== undefined) ml.batchSize = intIn(patch.batchSize, 'batchSize', 1, 256)
   if (patch.aggregation !== undefined && patch.aggregation !== 'max' && patch.aggregation !== 'mean') throw new ApiError('bad_request', 'aggregation must be max or mean')
   const rules = patch.clipRules !== undefined ? checkRules(patch.clipRules) : null
+  const cacheGb = patch.proxyCacheGb !== undefined ? intIn(patch.proxyCacheGb, 'proxyCacheGb', 1, 100_000) : null
   ctx.db.transaction(() => {
     ctx.repos.settings.set('ml', ml)
     if (patch.aggregation !== undefined) {
       ctx.repos.settings.set('models', { ...ctx.repos.settings.get<Partial<ModelSelection>>('models', {}), aggregation: patch.aggregation })
     }
     if (rules) ctx.repos.settings.set('clips.rules', rules)
+    if (cacheGb !== null) ctx.repos.settings.set('media.proxyCacheGb', cacheGb)
   })()
   return getPipelineSettings(ctx)
 }

@@ -12,7 +12,7 @@ afterEach(() => {
   mounted = null
 })
 
-const SETTINGS: PipelineSettingsDto = { provider: 'auto', threads: null, batchSize: 4, aggregation: 'max', clipRules: { minS: 1, short: 'merge', maxS: 120, long: 'split' } }
+const SETTINGS: PipelineSettingsDto = { provider: 'auto', threads: null, batchSize: 4, aggregation: 'max', clipRules: { minS: 1, short: 'merge', maxS: 120, long: 'split' }, proxyCacheGb: 20 }
 
 function mountWith(component: unknown, transport: FakeTransport): VueWrapper {
   const { client, pinia } = setupStores(transport)
@@ -54,11 +54,12 @@ describe('Settings panel', () => {
     await field(w, 'Batch size').setValue('16')
     await field(w, 'Aesthetic score aggregation').setValue('mean')
     await field(w, 'Longest clip').setValue('60')
+    await field(w, 'Playable copies kept (GB)').setValue('50')
     await w.get('form').trigger('submit')
     await flushPromises()
     expect(transport.calls('settings:update')).toEqual([{ reviewer: 'ben' }])
     expect(transport.calls('settings:updatePipeline')).toEqual([
-      { provider: 'cpu', threads: 2, batchSize: 16, aggregation: 'mean', clipRules: { minS: 1, short: 'merge', maxS: 60, long: 'split' } },
+      { provider: 'cpu', threads: 2, batchSize: 16, aggregation: 'mean', clipRules: { minS: 1, short: 'merge', maxS: 60, long: 'split' }, proxyCacheGb: 50 },
     ])
     expect(w.get('output[aria-label="Settings saved"]').text()).toBe('Saved')
   })

@@ -98,7 +98,7 @@ describe('studio channels: export preview, import/export jobs, settings, models,
 
   it('stores pipeline settings where the jobs read them and checks the whole patch first', () => {
     t = tempProject()
-    expect(getPipelineSettings(t.ctx)).toEqual({ provider: 'auto', threads: null, batchSize: 4, aggregation: 'max', clipRules: { minS: 1, short: 'merge', maxS: 120, long: 'split' } })
+    expect(getPipelineSettings(t.ctx)).toEqual({ provider: 'auto', threads: null, batchSize: 4, aggregation: 'max', clipRules: { minS: 1, short: 'merge', maxS: 120, long: 'split' }, proxyCacheGb: 20 })
     updatePipelineSettings(t.ctx, { provider: 'cpu', threads: 2, batchSize: 16, aggregation: 'mean', clipRules: { minS: 2, short: 'drop', maxS: 60, long: 'split' } })
     expect(mlSettings(t.ctx)).toEqual({ provider: 'cpu', threads: 2, batchSize: 16 })
     expect(t.ctx.repos.settings.get('models', {})).toEqual({ aggregation: 'mean' })
@@ -109,6 +109,8 @@ describe('studio channels: export preview, import/export jobs, settings, models,
     expect(() => updatePipelineSettings(t.ctx, { provider: 'tpu' as never })).toThrow(/provider/)
     expect(getPipelineSettings(t.ctx)).toMatchObject({ batchSize: 16, threads: 2 })
     expect(updatePipelineSettings(t.ctx, { threads: null }).threads).toBeNull()
+    expect(updatePipelineSettings(t.ctx, { proxyCacheGb: 5 }).proxyCacheGb).toBe(5)
+    expect(() => updatePipelineSettings(t.ctx, { proxyCacheGb: 0 })).toThrow(/proxyCacheGb must be an integer 1..100000/)
   })
 
   it('lists registry and local models with the stages using them and the provider this machine gives', async () => {

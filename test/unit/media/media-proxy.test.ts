@@ -232,3 +232,38 @@ describe('playback proxies', () => {
     await expect(proxies.prepare(4242)).rejects.toMatchObject({ code: 'not_found' })
   })
 })
+
+describe('playback proxy cache cap', () => {
+  let cleanup = () => {}
+  afterEach(() => cleanup())
+
+  it('removes the least recently played proxies beyond the cap, never the new one, and makes them again on demand', async () => {
+    const t = tempProject()
+    cleanup = t.cleanup
+    const { ctx, dir } = t
+    const ids: number[] = []
+    for (const name of ['a.avi', 'b.avi', 'c.avi']) {
+      writeFileSync(join(dir, name), readFileSync(AVI))
+      ids.push(await register(ctx, join(dir, name)))
+    }
+    const [a, b, c] = ids
+    const { proxies, transcodes } = service(ctx)
+    for (const id of [a, b]) {
+      await proxies.prepare(id)
+      expect(await proxies.settled(id)).toMatchObject({ state: 'ready', proxy: true })
+    }
+    const size = (id: number) => statSync(proxyFile(ctx.dataDir, id)).size
+    // Room for about two proxies; `a` was played again after `b` was made, so `b` is the oldest.
+    ctx.repos.settings.set('media.proxyCacheGb', ((size(a) + size(b)) * 1.2) / 1e9)
+    utimesSync(proxyFile(ctx.dataDir, b), new Date(Date.now() - 60_000), statSync(proxyFile(ctx.dataDir, b)).mtime)
+    expect(await proxies.prepare(a)).toMatchObject({ state: 'ready', proxy: true })
+    await proxies.prepare(c)
+    expect(await proxies.settled(c)).toMatchObject({ state: 'ready', proxy: true })
+    expect(readdirSync(proxyFolder(ctx.dataDir)).sort()).toEqual([`${a}.json`, `${a}.mp4`, `${c}.json`, `${c}.mp4`].sort())
+    expect(readyProxy(ctx.dataDir, b, realpathSync(join(dir, 'b.avi')))).toBeNull()
+    expect(transcodes).toHaveBeenCalledTimes(3)
+    expect((await proxies.prepare(b)).state).toBe('preparing')
+    await proxies.settled(b)
+    expect(transcodes).toHaveBeenCalledTimes(4)
+  })
+})

@@ -1,5 +1,6 @@
 import { app, BrowserWindow, protocol, session, shell } from 'electron'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { openProject, type ProjectContext } from '../core/project-context'
 import { mediaResponse } from '../media/media-response'
 import { createDemoProject } from '../services/demo.service'
@@ -13,6 +14,7 @@ protocol.registerSchemesAsPrivileged([
 ])
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
+const rendererFile = join(__dirname, '../renderer/index.html')
 
 function projectFromArgs(): string | null {
   const i = process.argv.indexOf('--project')
@@ -54,11 +56,11 @@ async function createWindow(ctx: ProjectContext): Promise<void> {
     return { action: 'deny' }
   })
   win.webContents.on('will-navigate', (e, url) => {
-    if (!isAppUrl(url, devServerUrl)) e.preventDefault()
+    if (!isAppUrl(url, devServerUrl, pathToFileURL(rendererFile).href)) e.preventDefault()
   })
   win.webContents.on('will-attach-webview', (e) => e.preventDefault())
   if (devServerUrl) await win.loadURL(devServerUrl)
-  else await win.loadFile(join(__dirname, '../renderer/index.html'))
+  else await win.loadFile(rendererFile)
 }
 
 void app.whenReady().then(async () => {

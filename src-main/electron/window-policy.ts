@@ -32,12 +32,16 @@ export function secureWebPreferences(preloadPath: string) {
   } as const
 }
 
-/** Only the app's own pages may load in a window: the dev server URL or the bundled file. */
-export function isAppUrl(url: string, devServerUrl: string | undefined): boolean {
+/**
+ * Only the app's own pages may load in a window: the dev server's origin, or the bundled
+ * renderer file itself (`appFile`, a file: URL) — not any other local file a link or a dropped
+ * file would open.
+ */
+export function isAppUrl(url: string, devServerUrl: string | undefined, appFile?: string): boolean {
   try {
     const u = new URL(url)
     if (devServerUrl) return u.origin === new URL(devServerUrl).origin
-    return u.protocol === 'file:'
+    return u.protocol === 'file:' && appFile !== undefined && u.pathname === new URL(appFile).pathname
   } catch {
     return false
   }

@@ -16,7 +16,11 @@ describe('Electron window policy', () => {
   })
 
   it('lets windows navigate only to the app itself', () => {
-    expect(isAppUrl('file:///app/out/renderer/index.html', undefined)).toBe(true)
+    expect(isAppUrl('file:///app/out/renderer/index.html', undefined, 'file:///app/out/renderer/index.html')).toBe(true)
+    expect(isAppUrl('file:///app/out/renderer/index.html#/clips', undefined, 'file:///app/out/renderer/index.html')).toBe(true)
+    // Any other local file (a dropped file, a file: link) is not the app.
+    expect(isAppUrl('file:///etc/passwd', undefined, 'file:///app/out/renderer/index.html')).toBe(false)
+    expect(isAppUrl('file:///app/out/renderer/index.html', undefined)).toBe(false)
     expect(isAppUrl('https://example.com/', undefined)).toBe(false)
     expect(isAppUrl('http://localhost:5173/#/x', 'http://localhost:5173')).toBe(true)
     expect(isAppUrl('http://localhost:5174/', 'http://localhost:5173')).toBe(false)

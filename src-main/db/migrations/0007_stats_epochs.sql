@@ -20,11 +20,13 @@ CREATE TRIGGER clips_epoch_ad AFTER DELETE ON clips BEGIN
 END;
 
 -- AUTOINCREMENT: sequence numbers never go back, so a reader that has applied up to N can trust
--- that rows above N are exactly the changes it has not seen (old rows are pruned on open).
+-- that rows above N are exactly the changes it has not seen (old rows are pruned on open). The
+-- status before the change lets a reader move the clip between its cached counts.
 CREATE TABLE clip_status_log (
-  seq     INTEGER PRIMARY KEY AUTOINCREMENT,
-  clip_id INTEGER NOT NULL
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  clip_id    INTEGER NOT NULL,
+  old_status TEXT NOT NULL
 );
 CREATE TRIGGER clips_status_log_au AFTER UPDATE OF status ON clips WHEN old.status IS NOT new.status BEGIN
-  INSERT INTO clip_status_log (clip_id) VALUES (new.id);
+  INSERT INTO clip_status_log (clip_id, old_status) VALUES (new.id, old.status);
 END;

@@ -3,7 +3,14 @@ import type { Db } from '../../db/connection'
 /** More status changes than this at once (a batch decision) rebuild the statistics instead. */
 const STATUS_DELTA_MAX = 50_000
 
-export type ClipChanges = { rebuild: true } | { rebuild: false; statuses: { id: number; status: number }[] }
+/** A clip whose status differs from when the statistics last read it: `unicode()` of each status. */
+export interface StatusChange {
+  id: number
+  from: number
+  to: number
+}
+
+export type ClipChanges = { rebuild: true } | { rebuild: false; statuses: StatusChange[] }
 
 /**
  * Tells the statistics what changed in `clips` since they were computed, using what schema 7
@@ -25,14 +32,19 @@ export class ClipChangeTracker {
     const key = this.contentKey(db, clips)
     if (key === null || key !== this.content) return this.rebuild(db, key)
     const rows = db
-      .prepare(`SELECT l.seq AS seq, l.clip_id AS id, unicode(c.status) AS status FROM clip_status_log l JOIN clips c ON c.id = l.clip_id
-        WHERE l.seq > ? ORDER BY l.seq LIMIT ${STATUS_DELTA_MAX + 1}`)
-      .all(this.seq) as { seq: number; id: number; status: number }[]
+      .prepare(`SELECT l.seq AS seq, l.clip_id AS id, unicode(l.old_status) AS before, unicode(c.status) AS now FROM clip_status_log l
+        JOIN clips c ON c.id = l.clip_id WHERE l.seq > ? ORDER BY l.seq LIMIT ${STATUS_DELTA_MAX + 1}`)
+      .all(this.seq) as { seq: number; id: number; before: number; now: number }[]
     if (rows.length === 0) return { rebuild: false, statuses: [] }
     // AUTOINCREMENT leaves no gaps but pruning: a first row past seq + 1 means rows we never read.
     if (rows.length > STATUS_DELTA_MAX || rows[0].seq !== this.seq + 1) return this.rebuild(db, key)
     this.seq = rows[rows.length - 1].seq
-    return { rebuild: false, statuses: rows.map(({ id, status }) => ({ id, status })) }
+    // Net change per clip: its status before the first logged change here → its status now.
+    const first = new Map<number, { before: number; now: number }>()
+    for (const r of rows) if (!first.has(r.id)) first.set(r.id, r)
+    const statuses: StatusChange[] = []
+    for (const [id, r] of first) if (r.before !== r.now) statuses.push({ id, from: r.before, to: r.now })
+    return { rebuild: false, statuses }
   }
 
   private rebuild(db: Db, key: string | null): ClipChanges {

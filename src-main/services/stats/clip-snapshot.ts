@@ -18,14 +18,14 @@ export interface PassSpec {
   cells: Int32Array | null
 }
 
-/** Adds one row's values (NaN: NULL) to a pass: every field's bin and the density cell. */
-export function countRow(spec: PassSpec, s: number, a: number, d: number, l: number): void {
+/** Adds one row's values (NaN: NULL) to a pass: every field's bin and the density cell (−1: removes it). */
+export function countRow(spec: PassSpec, s: number, a: number, d: number, l: number, weight = 1): void {
   const { hist, counts } = spec
-  if (s === s && hist[0]) counts[0]![binOf(hist[0], s)]++
-  if (a === a && hist[1]) counts[1]![binOf(hist[1], a)]++
-  if (d === d && hist[2]) counts[2]![binOf(hist[2], d)]++
-  if (l === l && hist[3]) counts[3]![binOf(hist[3], l)]++
-  if (s === s && a === a && spec.cells) spec.cells[binOf(spec.dy!, a) * spec.dy!.count + binOf(spec.dx!, s)]++
+  if (s === s && hist[0]) counts[0]![binOf(hist[0], s)] += weight
+  if (a === a && hist[1]) counts[1]![binOf(hist[1], a)] += weight
+  if (d === d && hist[2]) counts[2]![binOf(hist[2], d)] += weight
+  if (l === l && hist[3]) counts[3]![binOf(hist[3], l)] += weight
+  if (s === s && a === a && spec.cells) spec.cells[binOf(spec.dy!, a) * spec.dy!.count + binOf(spec.dx!, s)] += weight
 }
 
 /**

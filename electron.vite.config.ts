@@ -7,13 +7,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // The job, statistics and import-parse workers are their own entries: worker threads load them from files beside index.js.
+      // Worker threads (jobs, statistics, import parsing, export formatting, batch decisions) load their own entries from files beside index.js.
       lib: {
         entry: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           'job-worker': resolve(__dirname, 'src-main/jobs/job-worker.ts'),
           'stats-worker': resolve(__dirname, 'src-main/services/stats/stats-worker.ts'),
           'dataset-import-worker': resolve(__dirname, 'src-main/services/dataset-import-worker.ts'),
+          'batch-worker': resolve(__dirname, 'src-main/services/batch-worker.ts'),
           'dataset-export-worker': resolve(__dirname, 'src-main/services/dataset-export-worker.ts'),
         },
       },

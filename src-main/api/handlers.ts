@@ -3,7 +3,7 @@ import { JobHost } from '../jobs/job-host'
 import { ModelNotInstalledError } from '../ml/model-store'
 import { projectInfo } from '../services/project.service'
 import { updateCaption } from '../services/caption.service'
-import { decideBatch, undoBatch } from '../services/batch.service'
+import { decideBatchAsync, undoBatchAsync } from '../services/batch-runner'
 import { deleteView, listViews, saveView } from '../services/saved-view.service'
 import { decideClip, getClip, listClips, toClipSummary } from '../services/review.service'
 import { defaultScoringDeps } from '../services/scoring/default-deps'
@@ -85,8 +85,8 @@ export function createHandlers(ctx: ProjectContext, jobs: JobHost = new JobHost(
     'clips:updateCaption': (args) => updateCaption(ctx, args.clipId, args.caption),
     'clips:histogram': (args, call) => stats.histogram(args, call.signal),
     'clips:keepRate': (args, call) => stats.keepRate(args, call.signal),
-    'clips:decideBatch': (args) => decideBatch(ctx, args),
-    'clips:undoBatch': (args) => undoBatch(ctx, args.batchId),
+    'clips:decideBatch': (args) => decideBatchAsync(ctx, args),
+    'clips:undoBatch': (args) => undoBatchAsync(ctx, args.batchId),
     'views:list': () => listViews(ctx),
     'views:save': (args) => saveView(ctx, args),
     'views:delete': (args) => deleteView(ctx, args.id),

@@ -7,7 +7,7 @@ import { appRoot } from '../core/app-paths'
  * tsx's loader in the worker too (test runners do not pass theirs on). Null when neither is there
  * (an app bundle built without this entry): the caller then does the work on its own thread.
  */
-export function datasetWorkerEntry(name: 'dataset-import-worker' | 'dataset-export-worker'): { file: string; execArgv?: string[] } | null {
+export function datasetWorkerEntry(name: 'dataset-import-worker' | 'dataset-export-worker' | 'batch-worker'): { file: string; execArgv?: string[] } | null {
   const js = join(__dirname, `${name}.js`)
   if (existsSync(js)) return { file: js }
   const ts = join(__dirname, `${name}.ts`)

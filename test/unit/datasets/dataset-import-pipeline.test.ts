@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process'
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openProject, type ProjectContext } from '../../../src-main/core/project-context'
 import { importDataset, type ImportOptions } from '../../../src-main/services/dataset-import.service'
 import { parsedBatches } from '../../../src-main/services/dataset-import-source'
 import { generateRows, writeJsonl } from '../../support/jsonl-fixtures'
+import { killedBulkImport } from '../../support/killed-bulk-import'
 import { tempDir, tempProject } from '../../support/temp-project'
 
-const ROOT = join(__dirname, '..', '..', '..')
 
 /** Everything an import leaves in the project, by clip identity (ids differ between runs only if the order does). */
 function dump(ctx: ProjectContext) {
@@ -118,29 +116,9 @@ describe('import pipeline (parse worker, staging table, bulk indexes)', () => {
   it('a bulk load killed with -9 mid-file is repaired by the next import: every row once, with provenance, indexes and search', async () => {
     const t = tempDir()
     cleanups.push(t.cleanup)
-    const file = join(t.dir, 'big.jsonl')
     // 120k rows (~33 MB): two bulk batches (100k + 20k), so a kill can land between commits.
     const ROWS = 120_000
-    writeJsonl(file, generateRows(ROWS, { seed: 3 }))
-    const path = join(t.dir, 'p.vicurate')
-    openProject(path, { create: true }).close()
-    const child = spawn(process.execPath, ['--require', join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs'),
-      join(ROOT, 'src-main', 'cli', 'main.ts'), 'import', path, file, '--bulk', 'on', '--json'], { stdio: 'ignore', detached: true })
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-    // Kill once the first batch is committed and before the last: rows present, indexes dropped.
-    const peek = new Database(path, { readonly: true, fileMustExist: true })
-    try {
-      for (let tries = 0; ; tries++) {
-        const n = peek.prepare('SELECT count(*) FROM clips').pluck().get() as number
-        if (n > 0 && n < ROWS) break
-        if (tries > 3000 || child.exitCode !== null) throw new Error(`no moment to kill at (clips: ${n})`)
-        await new Promise((r) => setTimeout(r, 10))
-      }
-    } finally {
-      peek.close()
-    }
-    process.kill(-child.pid!, 'SIGKILL')
-    await exited
+    const { path, file } = await killedBulkImport(t.dir, ROWS, 3)
     const ctx = openProject(path)
     cleanups.unshift(() => ctx.close())
     // Opening already repaired the dropped indexes (test/unit/reliability/bulk-import-repair-on-open.test.ts).

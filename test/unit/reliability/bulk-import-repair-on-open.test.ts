@@ -9,9 +9,9 @@ import { beginBulkLoad, finishBulkLoad } from '../../../src-main/db/bulk-load-ma
 import { createDatasetRepository } from '../../../src-main/db/repositories/dataset.repository'
 import { importDataset } from '../../../src-main/services/dataset-import.service'
 import { generateRows, writeJsonl } from '../../support/jsonl-fixtures'
+import { killedBulkImport } from '../../support/killed-bulk-import'
 import { tempDir } from '../../support/temp-project'
 
-const ROOT = join(__dirname, '..', '..', '..')
 const MARKER = 'dataset_import.pending_index_rebuild'
 const cleanups: (() => void)[] = []
 afterEach(() => {
@@ -51,28 +51,9 @@ describe('a killed bulk import is repaired when the project is next opened', () 
   it('after kill -9 mid-load, a plain open (no import) restores the indexes and the insert trigger and makes every row searchable', async () => {
     const t = tempDir()
     cleanups.push(t.cleanup)
-    const file = join(t.dir, 'big.jsonl')
     // 120k rows: two bulk batches (100k + 20k), so the kill can land with rows committed.
     const ROWS = 120_000
-    writeJsonl(file, generateRows(ROWS, { seed: 11 }))
-    const path = join(t.dir, 'p.vicurate')
-    openProject(path, { create: true }).close()
-    const child = spawn(process.execPath, ['--require', join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs'),
-      join(ROOT, 'src-main', 'cli', 'main.ts'), 'import', path, file, '--bulk', 'on', '--json'], { stdio: 'ignore', detached: true })
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-    const peek = new Database(path, { readonly: true, fileMustExist: true })
-    try {
-      for (let tries = 0; ; tries++) {
-        const n = peek.prepare('SELECT count(*) FROM clips').pluck().get() as number
-        if (n > 0 && n < ROWS) break
-        if (tries > 6000 || child.exitCode !== null) throw new Error(`no moment to kill at (clips: ${n})`)
-        await new Promise((r) => setTimeout(r, 10))
-      }
-    } finally {
-      peek.close()
-    }
-    process.kill(-child.pid!, 'SIGKILL')
-    await exited
+    const { path } = await killedBulkImport(t.dir, ROWS, 11)
 
     // The damage the kill left: marker, no insert trigger, committed rows missing from search.
     const killed = readOnly(path, (db) => ({ marker: markerOf(db), schema: schemaOf(db), dog: searchCounts(db, 'dog') }))

@@ -1,42 +1,15 @@
 import type Database from 'better-sqlite3'
-import type { ClipFilters, ClipStatus, DensityGrid, FilterField, Histogram, KeepRate } from '../../api/contract'
+import type { ClipFilters, DensityGrid, FilterField, Histogram, KeepRate } from '../../api/contract'
 import { FILTER_COLUMNS, filterSql, type SqlFilter } from '../../db/repositories/clip-filters'
 import { binEdges, binsOver } from './bins'
 import { ClipSnapshot, countRow, type PassSpec } from './clip-snapshot'
 import { ClipChangeTracker, type StatusChange } from './clip-changes'
-import { applyMoves, movesFor, type ChangedClip, type Move } from './status-delta'
+import { moveStatuses, type ChangedClip } from './status-delta'
+import { DEFAULT_DENSITY_BINS, DEFAULT_HISTOGRAM_BINS, StatsCancelled, type StatsScope, type StatsTuning, type StopCheck } from './stats-types'
 
 type Db = Database.Database
 
-/** Checked (not yet resolved) status and filters of one statistics request. */
-export interface StatsScope {
-  status: ClipStatus | 'all'
-  filters: ClipFilters
-}
-
-/** Polled between queries and every few thousand rows of a pass; true stops the work. */
-export type StopCheck = () => boolean
-
-/** Knobs for tests, which need both access paths on a few hundred clips. */
-export interface StatsTuning {
-  /** Rows between two stop checks inside a pass (a power of two; default 16,384 in SQL, 65,536 in a snapshot). */
-  checkEvery?: number
-  /** A filter index is walked when it matches fewer than max(minIndexCap, share × clips). */
-  indexShare?: number
-  minIndexCap?: number
-  /** Largest clip count kept as a column snapshot (~41 bytes a clip); 0 turns snapshots off. */
-  snapshotMaxRows?: number
-}
-
-export class StatsCancelled extends Error {
-  constructor() {
-    super('statistics request cancelled')
-    this.name = 'StatsCancelled'
-  }
-}
-
-export const DEFAULT_HISTOGRAM_BINS = 40
-export const DEFAULT_DENSITY_BINS = 32
+export { DEFAULT_DENSITY_BINS, DEFAULT_HISTOGRAM_BINS, StatsCancelled, type StatsScope, type StatsTuning, type StopCheck } from './stats-types'
 
 const FIELDS = Object.keys(FILTER_COLUMNS) as FilterField[]
 /** The covering (value, id) index of each field, and of status (migration 0001). */
@@ -178,54 +151,27 @@ export class ClipStats {
     }
   }
 
-  /**
-   * Only these clips' status changed: the `all` series, ranges and totals stand; the snapshot
-   * takes the new statuses; cached answers for a status-filtered scope move each changed clip
-   * between their counts (a clip entering the scope is added to its bins, one leaving removed),
-   * so a decision costs reading that clip, not a pass over every clip (~13 s at 10M without a
-   * snapshot). False when the snapshot lacks a clip (then everything is rebuilt).
-   */
+  /** Moves decided clips between the cached counts (status-delta.ts); false: rebuild everything. */
   private statusesChanged(changes: StatusChange[]): boolean {
-    if (changes.length === 0) return true
-    const snap = this.cache.get('snapshot') as ClipSnapshot | null | undefined
-    if (snap && !changes.every((c) => snap.setStatus(c.id, c.to))) return false
-    const statusScoped = (scope: string) => !scope.startsWith('["all",')
-    const passKeys = [...this.passes.keys()].filter((k) => statusScoped(k.slice(0, k.lastIndexOf('|', k.lastIndexOf('|') - 1))))
-    const keptKeys = [...this.cache.keys()].filter((k) => k.startsWith('kept:') && statusScoped(k.slice(5)))
-    if (passKeys.length === 0 && keptKeys.length === 0) return true
-    if (changes.length > MOVE_MAX_CLIPS) {
-      for (const k of passKeys) this.passes.delete(k)
-      for (const k of keptKeys) this.cache.delete(k)
-      return true
-    }
-    const ids = JSON.stringify(changes.map((c) => c.id))
-    const rows = this.statement(`SELECT c.id AS id, c.similarity AS similarity, c.aesthetic AS aesthetic, c.duration_s AS duration, c.caption_len AS captionLength
-      FROM clips c WHERE c.id IN (SELECT value FROM json_each(?))`).all(ids) as ChangedClip[]
-    const clips = new Map(rows.map((r) => [r.id, r]))
-    const movesOf = (scope: string): Move[] => {
-      const [status, raw] = JSON.parse(scope) as [ClipStatus, ClipFilters]
-      const filters = this.resolve(this.db, raw)
-      const fts = filters.text ? filterSql({ text: filters.text }, 'all') : null
-      const textIds = fts?.sql
-        ? new Set(this.statement('SELECT rowid FROM clips_fts WHERE clips_fts MATCH @f_text AND rowid IN (SELECT value FROM json_each(@ids))').pluck().all({ ...fts.params, ids }) as number[])
-        : null
-      return movesFor(status, filters, changes, clips, textIds)
-    }
-    for (const key of passKeys) {
-      const pass = this.passes.get(key)!
-      const second = key.lastIndexOf('|')
-      const first = key.lastIndexOf('|', second - 1)
-      const spec = this.specFor(FIELDS, Number(key.slice(first + 1, second)), pass.density ? Number(key.slice(second + 1)) : null)
-      const d = applyMoves(spec, movesOf(key.slice(0, first)), pass)
-      pass.clips += d.clips
-      pass.hours += d.seconds / 3600
-    }
-    for (const key of keptKeys) {
-      const kept = this.cache.get(key) as { clips: number; hours: number }
-      const moves = movesOf(key.slice(5))
-      this.cache.set(key, { clips: kept.clips + moves.reduce((n, m) => n + m.weight, 0), hours: kept.hours + moves.reduce((h, m) => h + m.weight * (m.clip.duration ?? 0), 0) / 3600 })
-    }
-    return true
+    return moveStatuses(
+      {
+        snapshot: this.cache.get('snapshot') as ClipSnapshot | null | undefined,
+        passes: this.passes,
+        cache: this.cache,
+        clips: (ids) => this.statement(`SELECT c.id AS id, c.similarity AS similarity, c.aesthetic AS aesthetic, c.duration_s AS duration,
+          c.caption_len AS captionLength FROM clips c WHERE c.id IN (SELECT value FROM json_each(?))`).all(ids) as ChangedClip[],
+        textMatches: (text, ids) => {
+          const fts = filterSql({ text }, 'all')
+          if (!fts.sql) return null
+          const sql = 'SELECT rowid FROM clips_fts WHERE clips_fts MATCH @f_text AND rowid IN (SELECT value FROM json_each(@ids))'
+          return new Set(this.statement(sql).pluck().all({ ...fts.params, ids }) as number[])
+        },
+        resolve: (filters) => this.resolve(this.db, filters),
+        specFor: (histBins, densityBins) => this.specFor(FIELDS, histBins, densityBins),
+      },
+      changes,
+      MOVE_MAX_CLIPS,
+    )
   }
 
   private cached<T>(key: string, compute: () => T): T {

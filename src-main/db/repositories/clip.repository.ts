@@ -133,7 +133,6 @@ export function createClipRepository(db: Db) {
     if (q.sort === 'id') return undefined
     const raw = SORT_COLUMNS[q.sort]
     const valued = db.prepare(`SELECT count(*) FROM clips c WHERE ${raw} IS NOT NULL ${where}`).pluck().get(params) as number
-    if (offset === valued) return { phase: 'null', value: null, id: 0 }
     const id = db
       .prepare(`SELECT c.id FROM clips c WHERE ${raw} IS NULL ${where} ORDER BY c.id LIMIT 1 OFFSET @o`)
       .pluck()

@@ -60,7 +60,7 @@ describe('clip paging: offsets and filtered plans', () => {
     { sort: 'similarity', order: 'asc', status: 'rejected', filters: { aesthetic: { min: 6.5 }, duration: { max: 4 } } },
     { sort: 'duration', order: 'desc', filters: { aesthetic: { max: 3.2 } } },
     // Broad duration range while walking the similarity index: tested per row as end_s - start_s.
-    { sort: 'similarity', order: 'desc', status: 'pending', filters: { duration: { min: 2.5, max: 5 } } },
+    { sort: 'similarity', order: 'desc', filters: { duration: { min: 2.1, max: 5.9 } } },
     { sort: 'id', order: 'desc', filters: { similarity: { min: 0.399 } } },
     // Caption search: broad (tested per row by an FTS lookup) and narrow (driven from the matches).
     { sort: 'aesthetic', order: 'desc', filters: { text: 'dog' } },
@@ -118,6 +118,11 @@ describe('clip paging: offsets and filtered plans', () => {
     expect(text('dog').where).toContain('EXISTS (SELECT 1 FROM clips_fts f WHERE clips_fts MATCH @f_text AND f.rowid = c.id)')
     expect(text('cat').plan).toBe('filter-first')
     expect(text('cat').where).toContain('c.id IN (SELECT rowid FROM clips_fts')
+    // A broad duration range is tested per row from the clip's bounds (in the covering indexes).
+    const f = filterSql({ duration: { min: 2.1, max: 5.9 } }, undefined)
+    const duration = planner.plan('c.similarity', null, f, f.params)
+    expect(duration.plan).toBe('sort-index')
+    expect(duration.where).toContain('(c.end_s - c.start_s) >= @f_duration_min')
   })
 
   it('answers a filtered jump from a covering index alone (schema 6), without reading the table', () => {

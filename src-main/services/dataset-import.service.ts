@@ -111,6 +111,7 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
   // A 256 MB page cache during the load (SQLite's default is 2 MB): the UNIQUE (video, start,
   // end) index takes rows in YoutubeID order, i.e. at random places. Restored afterwards.
   const cacheSize = ctx.db.pragma('cache_size', { simple: true }) as number
+  const foreignKeys = ctx.db.pragma('foreign_keys', { simple: true }) as number
   const stage = createImportStage(ctx.db)
   const restore = bulk ? beginBulk(ctx, repo) : []
   const writer: BatchWriter = { repo, stage, resolver, rootId, videos: new Map<string, VideoSeen>(), revision }
@@ -120,6 +121,12 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
   let cancelled = false
   try {
     ctx.db.pragma('cache_size = -262144')
+    // No per-row foreign-key probes (~10 % of the writing time at 1M rows, bench/SCALE.md): every
+    // reference the import writes holds by construction: a clip's video was inserted or looked up
+    // by this import and nothing in vicurate deletes videos or clips; provenance rows point at
+    // clips inserted just before them in the same transaction. Between batches this connection
+    // runs nothing else (it is a job worker's or the CLI's own).
+    ctx.db.pragma('foreign_keys = OFF')
     const batches = parsedBatches(file, {
       rows: opts.batchSize ?? (bulk ? 100_000 : 10_000),
       keepTimestampText: resolver?.kind === 'clip',
@@ -156,6 +163,7 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
       report.phases.indexing_s = (performance.now() - t2) / 1000
     } finally {
       ctx.db.pragma(`cache_size = ${cacheSize}`)
+      ctx.db.pragma(`foreign_keys = ${foreignKeys}`)
     }
   }
   report.seconds = (performance.now() - t0) / 1000

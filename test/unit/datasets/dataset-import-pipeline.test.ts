@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openProject, type ProjectContext } from '../../../src-main/core/project-context'
 import { importDataset, type ImportOptions } from '../../../src-main/services/dataset-import.service'
 import { parsedBatches } from '../../../src-main/services/dataset-import-source'
+import { finishBulkLoad } from '../../../src-main/db/bulk-load-marker'
 import { generateRows, writeJsonl } from '../../support/jsonl-fixtures'
 import { killedBulkImport } from '../../support/killed-bulk-import'
 import { tempDir, tempProject } from '../../support/temp-project'
@@ -111,6 +112,29 @@ describe('import pipeline (parse worker, staging table, bulk indexes)', () => {
     const reference = project()
     await importDataset(reference.ctx, file, { bulk: 'off', parseWorker: 'off' })
     expect(dump(t.ctx)).toEqual(dump(reference.ctx))
+  })
+
+  it('writes without foreign-key probes yet leaves no dangling reference, and gives the connection its settings back', async () => {
+    const t = project()
+    const file = join(t.dir, 'rows.jsonl')
+    writeJsonl(file, generateRows(5000, { seed: 4 }))
+    const settings = () => ({
+      foreign_keys: t.ctx.db.pragma('foreign_keys', { simple: true }),
+      cache_size: t.ctx.db.pragma('cache_size', { simple: true }),
+      threads: t.ctx.db.pragma('threads', { simple: true }),
+    })
+    const before = settings()
+    expect(before.foreign_keys).toBe(1)
+    await importDataset(t.ctx, file, { bulk: 'on', parseWorker: 'on', batchSize: 1000 })
+    expect(settings()).toEqual(before)
+    expect(t.ctx.db.pragma('foreign_key_check')).toEqual([])
+    // The index build's own settings (small cache, sorter threads) are put back too, also when
+    // the repair on open runs it on the project's main connection.
+    finishBulkLoad(t.ctx.db, [])
+    expect(settings()).toEqual(before)
+    const failing = importDataset(t.ctx, file, { bulk: 'on', batchSize: 1000, onProgress: () => { throw new Error('stop') } })
+    await expect(failing).rejects.toThrow('stop')
+    expect(settings()).toEqual(before)
   })
 
   it('a bulk load killed with -9 mid-file is repaired by the next import: every row once, with provenance, indexes and search', async () => {

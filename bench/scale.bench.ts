@@ -19,6 +19,7 @@ import { clipStatsFor, keepRate } from '../src-main/services/filter.service'
 import { decideClip, listClips } from '../src-main/services/review.service'
 import { generateRows, writeJsonl } from '../test/support/jsonl-fixtures'
 import { NOTES } from './scale-notes'
+import { measureImportFloor, type ImportFloor } from './import-floor'
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
   console.log(`import: ${imp.rows_ok} rows in ${importS.toFixed(1)} s = ${Math.round(imp.rows_ok / importS)} rows/s (cpu ${importCpu.toFixed(1)} s, bulk ${imp.bulk}, phases ${JSON.stringify(imp.phases)})`)
   ctx.db.pragma('wal_checkpoint(TRUNCATE)')
   ctx.db.exec('ANALYZE')
+  const floor = measureImportFloor(ctx.db, join(DIR, 'floor.sqlite'))
+  console.log(`SQLite alone (bare table, same rows): ${floor.rows_per_s} rows/s (cpu ${floor.cpu_s} s)`)
   load.push(loadavg())
 
   const all: SelectionSpec = { status: 'all', where: [], topPercent: null, div: null, preset: null }
@@ -228,6 +231,7 @@ async function main(): Promise<void> {
       rows_ok: imp.rows_ok, seconds: +importS.toFixed(2), rows_per_s: Math.round(imp.rows_ok / importS), cpu_s: +importCpu.toFixed(2), bulk: imp.bulk,
       max_rss_mb: importRssMb, load_1min: importLoad, phases_s: roundAll(imp.phases), goal_rows_per_s: 200_000,
     },
+    import_floor: floor,
     export: { rows: exp.rows, mb: +(exp.bytes / 1e6).toFixed(1), seconds: +exp.seconds.toFixed(2), mb_per_s: +exportMBs.toFixed(1), cpu_s: +exportCpu.toFixed(2), load_1min: exportLoad, goal_mb_per_s: 100 },
     export_flt: { rows: flt.rows, seconds: +flt.seconds.toFixed(2), counts: flt.counts },
     page_ms: pages,
@@ -267,6 +271,7 @@ interface BenchResult {
     rows_per_s: number; seconds: number; cpu_s: number; bulk: boolean; max_rss_mb: number; load_1min?: number[]
     phases_s?: { waiting_s: number; writing_s: number; indexing_s: number }; [k: string]: unknown
   }
+  import_floor?: ImportFloor
   export: { mb_per_s: number; mb: number; seconds: number; cpu_s: number; load_1min?: number[]; [k: string]: unknown }
   export_flt: { rows: number; seconds: number; counts: { filtered: number; after_top_percent: number; after_div: number } }
   page_ms: Record<string, Stat>
@@ -314,6 +319,7 @@ function markdown(r: BenchResult): string {
     '| what | measured | goal | |',
     '|---|---|---|---|',
     `| import (JSONL → clips + captions + scores + FTS) | ${r.import.rows_per_s.toLocaleString('en-US')} rows/s (${r.import.seconds} s wall, ${r.import.cpu_s} s CPU${loadText(r.import.load_1min)}, bulk load ${r.import.bulk}, peak RSS ${r.import.max_rss_mb} MB${phaseText(r.import.phases_s)}) | ≥ 200,000 rows/s | ${ok(r.import.rows_per_s >= 200_000)} |`,
+    ...(r.import_floor ? [`| the same rows into a bare SQLite table (no index, constraint, FTS, provenance or parsing; \`bench/import-floor.ts\`) | ${r.import_floor.rows_per_s.toLocaleString('en-US')} rows/s (${r.import_floor.seconds} s, ${r.import_floor.cpu_s} s CPU) | (what storing these rows in SQLite costs here, before any index) | |`] : []),
     `| export, no filter (JSONL) | ${r.export.mb_per_s} MB/s (${r.export.mb} MB in ${r.export.seconds} s, ${r.export.cpu_s} s CPU${loadText(r.export.load_1min)}) | ≥ 100 MB/s | ${ok(r.export.mb_per_s >= 100)} |`,
     `| export --preset flt --div ${r.export_flt.counts.after_div} | ${r.export_flt.seconds} s (${r.export_flt.counts.filtered} → ${r.export_flt.counts.after_top_percent} → ${r.export_flt.rows}) | | |`,
     ...Object.entries(r.page_ms).map(([k, v]) => `| review page (listClips, 100 rows), ${k} | p50 ${v.p50} ms, p95 ${v.p95} ms | p95 < ${pageGoal} ms | ${ok(v.p95 < pageGoal)} |`),

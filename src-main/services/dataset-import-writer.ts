@@ -25,7 +25,9 @@ export interface BatchWriter {
   stage: ImportStage
   resolver: MediaResolver | null
   rootId: number | null
+  /** Videos met by this import so far; emptied before a batch once it holds videoCacheMax. */
   videos: Map<string, VideoSeen>
+  videoCacheMax: number
   revision: string
 }
 
@@ -40,6 +42,8 @@ const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
 export function writeBatch(w: BatchWriter, batch: ParsedBatch, now: string): BatchCounts {
   const counts: BatchCounts = { rowsOk: 0, rowsExisting: 0, mediaFound: 0, mediaMissing: 0, videosNew: 0, rejects: [] }
   const before = w.repo.maxClipId()
+  // Forgetting is safe: a video already written is found again by findVideos below.
+  if (w.videos.size >= w.videoCacheMax) w.videos.clear()
   const unseen = [...new Set(batch.youtubeId.filter((id) => !w.videos.has(id)))]
   const existing = unseen.length ? w.repo.findVideos(unseen) : new Map<string, { id: number; path: string | null }>()
   let rows = 0

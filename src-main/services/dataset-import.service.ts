@@ -25,6 +25,11 @@ export interface ImportOptions {
   bulk?: 'auto' | 'on' | 'off'
   /** Parse and validate in a worker thread while this one writes; 'auto': files of 16 MB and up. */
   parseWorker?: 'auto' | 'on' | 'off'
+  /** YoutubeIDs whose video row is remembered between batches; default 1,000,000 (~100 MB). Past
+   * it the memory starts over and later batches look their videos up in SQL again (one query
+   * per batch), so memory stays flat however many distinct videos a file names (InternVid-Full:
+   * ~7M). */
+  videoCacheMax?: number
   onProgress?: (p: { lines: number; rowsOk: number }) => void
   /** Checked between batches: an abort stops before the next one is written (the ones written
    * stay; a re-import of the file completes it) and throws ImportCancelledError. */
@@ -56,6 +61,7 @@ const BULK_MIN_BYTES = 1 << 20
 const BYTES_PER_ROW_GUESS = 250
 /** Below this, starting a parse worker (and its TypeScript loader) costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20
+const VIDEO_CACHE_MAX = 1_000_000
 
 export class ImportUsageError extends Error {}
 
@@ -114,7 +120,9 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
   const foreignKeys = ctx.db.pragma('foreign_keys', { simple: true }) as number
   const stage = createImportStage(ctx.db)
   const restore = bulk ? beginBulk(ctx, repo) : []
-  const writer: BatchWriter = { repo, stage, resolver, rootId, videos: new Map<string, VideoSeen>(), revision }
+  const writer: BatchWriter = {
+    repo, stage, resolver, rootId, videos: new Map<string, VideoSeen>(), videoCacheMax: opts.videoCacheMax ?? VIDEO_CACHE_MAX, revision,
+  }
   const flush = ctx.db.transaction((batch: ParsedBatch) => writeBatch(writer, batch, new Date().toISOString()))
   const useWorker = opts.parseWorker === 'on' || (opts.parseWorker !== 'off' && size >= WORKER_MIN_BYTES)
   let lines = 0

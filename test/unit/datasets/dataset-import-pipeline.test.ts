@@ -67,6 +67,29 @@ describe('import pipeline (parse worker, staging table, bulk indexes)', () => {
     ])
   })
 
+  it('memory of the videos met is bounded: forgetting them between batches changes no row, count or verdict', async () => {
+    const a = project()
+    const root = join(a.dir, 'videos')
+    mkdirSync(root)
+    for (const v of [1, 2, 7, 30]) writeFileSync(join(root, `vid${String(v).padStart(8, '0')}.mp4`), 'x')
+    writeFileSync(join(a.dir, 'secret.mp4'), 'outside')
+    symlinkSync(join(a.dir, 'secret.mp4'), join(root, 'vid00000003.mp4'))
+    const rows = [...generateRows(900, { seed: 6, videos: 120 })].map((r) => JSON.stringify(r))
+    rows.push(rows[3], rows[500])
+    const file = join(a.dir, 'many-videos.jsonl')
+    writeFileSync(file, rows.join('\n'))
+    const opts: ImportOptions = { videoRoot: root, batchSize: 64, bulk: 'on', parseWorker: 'off' }
+    const small = await withReport(a.ctx, file, { ...opts, videoCacheMax: 5 })
+    const b = project()
+    const whole = await withReport(b.ctx, file, opts)
+    expect(small).toEqual(whole)
+    expect(whole).toMatchObject({ rows_existing: 2, videos_new: 119 })
+    expect(whole.media_found).toBeGreaterThan(0)
+    expect(whole.rows_rejected.length).toBeGreaterThan(0)
+    expect(whole.rows_rejected[0].reason).toMatch(/outside the video root/)
+    expect(dump(a.ctx)).toEqual(dump(b.ctx))
+  })
+
   it('a read error in the parse worker reaches the caller with its code; worker and inline batches are the same', async () => {
     const t = tempDir()
     cleanups.push(t.cleanup)

@@ -27,11 +27,13 @@ export class ExportFile {
     this.bytes += b.length
   }
 
-  /** fsync, close and rename into place; returns the sha256. */
-  finish(): string {
+  /** fsync, close and rename into place (`beforeRename` runs once the data is durable); returns
+   * the sha256. */
+  finish(beforeRename?: () => void): string {
     fsyncSync(this.fd!)
     closeSync(this.fd!)
     this.fd = null
+    beforeRename?.()
     renameSync(this.tmp, this.path)
     return this.hash.digest('hex')
   }

@@ -1,4 +1,4 @@
-import { renameSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
 import type { ProjectContext } from '../core/project-context'
 import { createDatasetExportRepository, type ScoreModelCount } from '../db/repositories/dataset.repository'
@@ -33,7 +33,8 @@ export class ExportError extends Error {}
  * Writes the selected clips in id order: status + where (+ preset) filters, then the rank-based
  * top percent, then DIV sampling. The file is written to a temporary name beside the target,
  * fsynced and renamed, so a reader never sees half an export; the manifest (filters, seed,
- * counts, hours, score models, sha256 of the file) is written the same way afterwards.
+ * counts, hours, score models, sha256 of the file) is written the same way afterwards; the
+ * previous manifest is removed first, so a data file never sits beside another file's manifest.
  *
  * JSONL lines are written as bytes (dataset-export-jsonl-bytes.ts). A large JSONL export on a
  * machine with a core to spare is formatted by worker threads in id-range blocks while this
@@ -114,6 +115,7 @@ function writeExport(
   const toWrite = selected ? selected.length : afterTop
   const totals = new ExportTotals(inputs.maxVideoId)
   const file = new ExportFile(path)
+  const manifestPath = `${path}.manifest.json`
   let sha256: string
   try {
     if (format === 'csv') {
@@ -127,14 +129,16 @@ function writeExport(
     } else {
       writeJsonlHere(repo, cond, params, inputs, toWrite, file, totals)
     }
-    sha256 = file.finish()
+    // The previous export's manifest goes before its data file is replaced: a crash or a failed
+    // manifest write below then leaves a data file without a manifest, never one whose manifest
+    // describes (counts, sha256) another file.
+    sha256 = file.finish(() => rmSync(manifestPath, { force: true }))
   } catch (err) {
     file.discard()
     throw err
   }
   const { rows, videos, seconds } = totals
   const bytes = file.bytes
-  const manifestPath = `${path}.manifest.json`
   const scoreModels = scoreModelsOf(repo, cond, params, selected, totals.scored)
   const manifest = {
     format,
@@ -160,9 +164,7 @@ function writeExport(
     project: ctx.path,
     created_at: new Date().toISOString(),
   }
-  const mtmp = `${manifestPath}.tmp-${process.pid}`
-  writeFileSync(mtmp, `${JSON.stringify(manifest, null, 2)}\n`)
-  renameSync(mtmp, manifestPath)
+  writeDurably(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`)
   return {
     path, manifestPath, rows, videos, bytes, sha256, hours: seconds / 3600,
     seconds: (performance.now() - t0) / 1000, counts: { filtered, after_top_percent: afterTop, after_div: manifest.counts.after_div },
@@ -207,4 +209,17 @@ function scoreModelsOf(
     return combos.map((c) => ({ ...c, clips: scored[c.kind] ?? 0 })).filter((c) => c.clips > 0)
   }
   return selected ? repo.scoreModelsForIds(selected) : repo.scoreModels(cond, params)
+}
+
+/** Written to `<path>.tmp-<pid>` (the name export-temp-files.ts sweeps), fsynced, renamed. */
+function writeDurably(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`
+  const fd = openSync(tmp, 'w')
+  try {
+    writeSync(fd, text)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  renameSync(tmp, path)
 }

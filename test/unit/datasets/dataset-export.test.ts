@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DivSampler, clipIdentity } from '../../../src-main/services/dataset-div-sampling'
@@ -41,6 +41,27 @@ describe('dataset export', () => {
     for (const line of lines) expect(line).toBe(expected.get(byKey(JSON.parse(line) as Record<string, unknown>)))
     // Exported in id (= import) order.
     expect(lines[0]).toBe(JSON.stringify(rows[0]))
+  })
+
+  it('an export over an earlier one never leaves the earlier manifest beside the new file, even when the new manifest cannot be written', async () => {
+    setup()
+    await load([...generateRows(300, { seed: 3 })])
+    exportDataset(t.ctx, out(), ALL)
+    const manifestPath = `${out()}.manifest.json`
+    expect(JSON.parse(readFileSync(manifestPath, 'utf8'))).toMatchObject({ rows: 300 })
+    // The manifest's temporary name is taken by a folder: its write fails after the data file
+    // has been replaced (as a full disk or a crash at that moment would).
+    mkdirSync(`${manifestPath}.tmp-${process.pid}`)
+    expect(() => exportDataset(t.ctx, out(), { ...ALL, where: [parseWhere('similarity>=0.5')] })).toThrow()
+    const rows = readJsonl(out()).length
+    expect(rows).toBeLessThan(300)
+    expect(existsSync(manifestPath)).toBe(false)
+    // Exporting again once the disk is fine gives a matching pair.
+    rmSync(`${manifestPath}.tmp-${process.pid}`, { recursive: true })
+    exportDataset(t.ctx, out(), ALL)
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { sha256: string; rows: number }
+    expect(manifest.sha256).toBe(createHash('sha256').update(readFileSync(out())).digest('hex'))
+    expect(manifest.rows).toBe(300)
   })
 
   it('manifest records filters and counts, and its sha256 matches the file; no temp files are left', async () => {

@@ -214,9 +214,10 @@ function scoreModelsOf(
 /** Written to `<path>.tmp-<pid>` (the name export-temp-files.ts sweeps), fsynced, renamed. */
 function writeDurably(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`
+  const bytes = Buffer.from(text)
   const fd = openSync(tmp, 'w')
   try {
-    writeSync(fd, text)
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off)
     fsyncSync(fd)
   } finally {
     closeSync(fd)

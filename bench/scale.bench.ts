@@ -196,15 +196,19 @@ async function main(): Promise<void> {
     const engine = clipStatsFor(ctx.db)
     const scope = { status: 'pending' as const, filters: { similarity: { min: 0.3 } } }
     const fields: FilterField[] = ['similarity', 'aesthetic', 'duration', 'captionLength']
-    const panel = () => timed(() => {
-      for (const f of fields) engine.histogram(f, 50, scope)
-      engine.keepRate(scope)
-      engine.density(40, scope)
+    const panel = (sc: typeof scope = scope) => timed(() => {
+      for (const f of fields) engine.histogram(f, 50, sc)
+      engine.keepRate(sc)
+      engine.density(40, sc)
     })[1]
     const setting = ctx.db.prepare("INSERT INTO settings (key, value_json) VALUES ('bench', ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json")
     const touch = ctx.db.prepare('UPDATE clips SET similarity = similarity WHERE id = ?')
-    const out: Record<string, number[]> = { 'first time': [panel()], 'after a decision': [], 'after a write to no clip': [], 'after a score change (rebuild)': [] }
+    const out: Record<string, number[]> = {
+      'first time': [panel()], 'after a decision': [], 'after a write to no clip': [], 'after a score change (rebuild)': [],
+      'after a slider moved (another similarity minimum)': [],
+    }
     for (let i = 0; i < 5; i++) {
+      out['after a slider moved (another similarity minimum)'].push(panel({ ...scope, filters: { similarity: { min: 0.31 + i / 100 } } }))
       decideClip(ctx, { clipId: 1000 + i * 7, action: i % 2 ? 'reject' : 'accept' })
       out['after a decision'].push(panel())
       setting.run(String(i))

@@ -1,8 +1,23 @@
+import { totalmem } from 'node:os'
 import type { ClipFilters, ClipStatus, FilterField } from '../../api/contract'
 import { binOf, type Bins } from './bins'
 
 const STATUS_CODE: Record<ClipStatus, number> = { pending: 0, accepted: 1, rejected: 2 }
 const FIELDS: readonly FilterField[] = ['similarity', 'aesthetic', 'duration', 'captionLength']
+
+/** A clip in a snapshot: its id and four values as doubles, and a status byte. */
+const BYTES_PER_CLIP = 8 + 4 * 8 + 1
+
+/**
+ * The largest project given a snapshot: up to a sixteenth of this machine's memory (8 GB → ~13M
+ * clips, 16 GB → ~26M), at least 4M. Without one, every change of the filter is a pass through
+ * SQLite over the matching rows; with one, a table scan per data change and then loops over
+ * typed arrays. 10M clips (bench/SCALE.md): the Filters panel took 13 s the first time and
+ * 2.1–2.4 s per slider move with a snapshot, against 24 s and 15 s through SQL.
+ */
+export function snapshotMaxRows(memoryBytes = totalmem()): number {
+  return Math.max(4_000_000, Math.floor(memoryBytes / 16 / BYTES_PER_CLIP))
+}
 
 /** `unicode(status)` (first letter: p, a, r) → the snapshot's status code. */
 function statusCode(first: number): number {

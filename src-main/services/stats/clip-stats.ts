@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import type { ClipFilters, DensityGrid, FilterField, Histogram, KeepRate } from '../../api/contract'
 import { FILTER_COLUMNS, filterSql, type SqlFilter } from '../../db/repositories/clip-filters'
 import { binEdges, binsOver } from './bins'
-import { ClipSnapshot, countRow, type PassSpec } from './clip-snapshot'
+import { ClipSnapshot, countRow, snapshotMaxRows, type PassSpec } from './clip-snapshot'
 import { ClipChangeTracker, type StatusChange } from './clip-changes'
 import { moveStatuses, type ChangedClip } from './status-delta'
 import { DEFAULT_DENSITY_BINS, DEFAULT_HISTOGRAM_BINS, StatsCancelled, type StatsScope, type StatsTuning, type StopCheck } from './stats-types'
@@ -28,8 +28,6 @@ const STATUS_INDEX = 'clips_status_id'
 const INDEX_SHARE = 0.05
 const BOTH = 'c.similarity IS NOT NULL AND c.aesthetic IS NOT NULL'
 const MEMO_LIMIT = 16
-/** ~41 bytes a clip: 4M clips hold ~165 MB in the statistics worker; larger projects use SQL passes. */
-const SNAPSHOT_MAX_ROWS = 4_000_000
 /** Status changes moved between cached counts one by one; more (a batch) recompute those scopes. */
 const MOVE_MAX_CLIPS = 5_000
 
@@ -343,7 +341,7 @@ export class ClipStats {
   private snapshot(): ClipSnapshot | null {
     return this.cached('snapshot', () => {
       const clips = this.cache.get('clips') as number
-      if (clips > (this.tuning.snapshotMaxRows ?? SNAPSHOT_MAX_ROWS)) return null
+      if (clips > (this.tuning.snapshotMaxRows ?? snapshotMaxRows())) return null
       const snap = new ClipSnapshot(clips)
       this.capture = snap
       this.rows = 0

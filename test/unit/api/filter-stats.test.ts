@@ -8,6 +8,7 @@ import { checkFilters, histogram, keepRate, resolveFilters } from '../../../src-
 import { listClips } from '../../../src-main/services/review.service'
 import { binEdges, binOf, binsOver, nextDown } from '../../../src-main/services/stats/bins'
 import { ClipStats, StatsCancelled, type StatsTuning } from '../../../src-main/services/stats/clip-stats'
+import { snapshotMaxRows } from '../../../src-main/services/stats/clip-snapshot'
 import { mulberry32 } from '../../support/jsonl-fixtures'
 import { seedClips, tempProject } from '../../support/temp-project'
 
@@ -224,5 +225,13 @@ describe('filter statistics', () => {
       expect({ tuning, checks }).toEqual({ tuning, checks: 11 })
       expect(stats.histogram('similarity', 40, q)).toEqual(expected)
     }
+  })
+
+  it('a project gets a column snapshot while it fits in a sixteenth of the machine\'s memory, and always up to 4M clips', () => {
+    const GiB = 2 ** 30
+    // 41 bytes a clip: 8 GB → ~13.1M clips, 16 GB → ~26.2M.
+    expect(snapshotMaxRows(8 * GiB)).toBe(Math.floor((8 * GiB) / 16 / 41))
+    expect(snapshotMaxRows(16 * GiB)).toBeGreaterThan(26_000_000)
+    expect(snapshotMaxRows(2 * GiB)).toBe(4_000_000)
   })
 })

@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os'
 import { currentOwner, ownerState, type ProcessOwner } from '../core/process-owner'
 import type { Db } from './connection'
+import { isClipSpanIndex, restoreClipSpanIndex } from './clip-span-dedupe'
 import { errorCode } from './db-errors'
 
 /**
- * A bulk import drops the secondary indexes of clips, captions and scores and the FTS insert
- * trigger, and rebuilds them at its end. What it dropped is recorded, in the same transaction as
+ * A bulk import drops the secondary indexes of clips, captions and scores (the clip span index
+ * included) and the FTS triggers that fire on insert and delete, and rebuilds them at its end. What it dropped is recorded, in the same transaction as
  * the drop, in one settings row together with the process doing the load, so that a load killed
  * midway is repaired by whoever opens the project next (core/project-context.ts) — but never
  * while the process that owns the load may still be running it.
@@ -79,21 +80,30 @@ export function beginBulkLoad(db: Db, drop: () => string[]): string[] {
 }
 
 /**
- * Restores what a bulk load dropped and rebuilds the search index from the clips table. A full
+ * Restores what a bulk load dropped (removing clips the load duplicated, see clip-span-dedupe.ts)
+ * and rebuilds the search index from the clips table. A full
  * 'rebuild' rather than indexing only the new rows: a caption edited while the insert trigger was
  * gone would otherwise leave the index inconsistent (the update trigger deletes an entry that was
  * never added). One IMMEDIATE transaction: either everything is back and the marker settled, or
  * nothing changed. The marker stays only when another process that may still be loading owns it
  * (its own finish, or the repair after its death, clears it).
  */
-export function finishBulkLoad(db: Db, restore: string[]): void {
-  db.transaction(() => {
+export function finishBulkLoad(db: Db, restore: string[]): { duplicatesRemoved: number } {
+  return db.transaction(() => {
     const marker = readMarker(db)
+    const sql = [...new Set([...restore, ...(marker?.sql ?? [])])].map((s) => s.replace(/^CREATE (UNIQUE INDEX|INDEX|TRIGGER) /, 'CREATE $1 IF NOT EXISTS '))
+    // Order matters: the span index may have to delete duplicate clips first, which wants the
+    // captions index (a foreign-key cascade per deleted clip) and must not fire the search
+    // index's delete trigger for rows it never indexed; so indexes, then the span, then triggers.
+    const span = sql.filter(isClipSpanIndex)
+    const triggers = sql.filter((s) => /^CREATE TRIGGER /i.test(s))
+    const indexes = sql.filter((s) => !span.includes(s) && !triggers.includes(s))
+    let duplicatesRemoved = 0
     withIndexBuildSettings(db, () => {
-      for (const sql of new Set([...restore, ...(marker?.sql ?? [])])) {
-        db.exec(sql.replace(/^CREATE (UNIQUE INDEX|INDEX|TRIGGER) /, 'CREATE $1 IF NOT EXISTS '))
-      }
+      for (const s of indexes) db.exec(s)
+      for (const s of span) duplicatesRemoved += restoreClipSpanIndex(db, s)
     })
+    for (const s of triggers) db.exec(s)
     // The buffer size is stored in the FTS config table: set back in the same transaction.
     db.exec(`INSERT INTO clips_fts (clips_fts, rank) VALUES ('hashsize', ${FTS_BULK_HASHSIZE})`)
     db.exec("INSERT INTO clips_fts (clips_fts) VALUES ('rebuild')")
@@ -101,6 +111,7 @@ export function finishBulkLoad(db: Db, restore: string[]): void {
     if (marker && (abandoned(marker) || (marker.owner && sameOwner(marker.owner, currentOwner())))) {
       db.prepare('DELETE FROM settings WHERE key = ?').run(PENDING_KEY)
     }
+    return { duplicatesRemoved }
   }).immediate()
 }
 

@@ -30,25 +30,43 @@ export const latestSchemaVersion = (migrations = loadMigrations()): number => mi
 
 /**
  * Applies pending migrations, each in its own transaction together with its bookkeeping row and
- * `user_version`, so a crash leaves the file at a whole version.
+ * `user_version`, so a crash leaves the file at a whole version. Foreign keys are off while they
+ * run, as SQLite prescribes for rebuilding a table (0008): with them on, dropping the old table
+ * would cascade-delete every row that points at it. A migration that rebuilds a table must not
+ * add to foreign_key_check's findings, or it rolls back.
  */
 export function migrate(db: Database.Database, migrations = loadMigrations()): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`)
   const current = db.pragma('user_version', { simple: true }) as number
   const applied: number[] = []
-  for (const m of migrations) {
-    if (m.version <= current) continue
-    db.transaction(() => {
-      db.exec(m.sql)
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        m.version,
-        m.name,
-        new Date().toISOString(),
-      )
-      db.pragma(`user_version = ${m.version}`)
-    })()
-    applied.push(m.version)
+  if (!migrations.some((m) => m.version > current)) return applied
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number
+  db.pragma('foreign_keys = OFF') // a no-op inside a transaction: set before any begins
+  try {
+    for (const m of migrations) {
+      if (m.version <= current) continue
+      applyOne(db, m)
+      applied.push(m.version)
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys}`)
   }
   return applied
+}
+
+/** Rows whose reference points nowhere; counted around a migration that rebuilds a table. */
+const brokenReferences = (db: Database.Database): number => (db.pragma('foreign_key_check') as unknown[]).length
+
+function applyOne(db: Database.Database, m: Migration): void {
+  // Only a rebuild can break references; the check reads every referencing table, so the others skip it.
+  const rebuilds = /\bDROP TABLE\b/i.test(m.sql)
+  db.transaction(() => {
+    const before = rebuilds ? brokenReferences(db) : 0
+    db.exec(m.sql)
+    const after = rebuilds ? brokenReferences(db) : 0
+    if (after > before) throw new Error(`migration ${m.version}_${m.name} would break ${after - before} reference(s) between tables; not applied`)
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString())
+    db.pragma(`user_version = ${m.version}`)
+  })()
 }

@@ -12,9 +12,10 @@ export function beginBulk(ctx: ProjectContext, repo: DatasetRepository): string[
   return beginBulkLoad(ctx.db, () => repo.dropBulkIndexes())
 }
 
-/** Restores what the load dropped and rebuilds the search index, in one transaction. */
-export function finishBulk(ctx: ProjectContext, restore: string[]): void {
-  finishBulkLoad(ctx.db, restore)
+/** Restores what the load dropped and rebuilds the search index, in one transaction; returns how
+ * many loaded clips were removed as duplicates (of a clip already there or earlier in the file). */
+export function finishBulk(ctx: ProjectContext, restore: string[]): number {
+  return finishBulkLoad(ctx.db, restore).duplicatesRemoved
 }
 
 /**

@@ -22,7 +22,10 @@ export interface BatchCounts {
 
 export interface BatchWriter {
   repo: DatasetRepository
-  stage: ImportStage
+  /** Rows into clips through a staging table with ON CONFLICT (needs the clip span index)… */
+  staged: ImportStage
+  /** …or straight in, while a bulk load (this one or another process's) has that index dropped. */
+  direct: ImportStage
   resolver: MediaResolver | null
   rootId: number | null
   /** Videos met by this import so far; emptied before a batch once it holds videoCacheMax. */
@@ -35,13 +38,18 @@ const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
 
 /**
  * Writes one parsed batch; the caller runs it in a transaction, so a batch is all or nothing.
- * Rows are staged, then moved into clips in line order (ids follow the file); UNIQUE (video,
- * start, end) skips a row already in the project or earlier in the file. The imported caption
+ * Rows reach clips in line order (ids follow the file). With the clip span index in place, a row
+ * already in the project or earlier in the file is skipped; in a bulk load it is inserted and
+ * removed when the index is rebuilt (db/clip-span-dedupe.ts), so `rowsOk` counts it for now. The imported caption
  * and scores of the new clips are then copied into captions/scores in SQL, with provenance.
  */
 export function writeBatch(w: BatchWriter, batch: ParsedBatch, now: string): BatchCounts {
   const counts: BatchCounts = { rowsOk: 0, rowsExisting: 0, mediaFound: 0, mediaMissing: 0, videosNew: 0, rejects: [] }
   const before = w.repo.maxClipId()
+  // Decided per batch, inside its transaction: another process's bulk load may end (and bring
+  // the index back) or begin between two batches.
+  const stage = w.repo.hasSpanIndex() ? w.staged : w.direct
+  stage.begin(now)
   // Forgetting is safe: a video already written is found again by findVideos below.
   if (w.videos.size >= w.videoCacheMax) w.videos.clear()
   const unseen = [...new Set(batch.youtubeId.filter((id) => !w.videos.has(id)))]
@@ -65,10 +73,10 @@ export function writeBatch(w: BatchWriter, batch: ParsedBatch, now: string): Bat
     const video = w.videos.get(youtubeId) ?? resolveVideo(w, rowAt(batch, i), existing.get(youtubeId), now, counts)
     if (video === null) continue
     if (w.resolver?.kind === 'clip' ? mediaPath !== null : video.hasFile) withMedia++
-    w.stage.add(batch.line[i], video.id, startS, endS, batch.caption[i], orNull(batch.num[o + 2]), orNull(batch.num[o + 3]), batch.extraJson[i], mediaPath)
+    stage.add(batch.line[i], video.id, startS, endS, batch.caption[i], orNull(batch.num[o + 2]), orNull(batch.num[o + 3]), batch.extraJson[i], mediaPath)
     rows++
   }
-  const inserted = w.stage.commit(now)
+  const inserted = stage.commit()
   counts.rowsOk = inserted
   counts.rowsExisting = rows - inserted
   // Which of the offered rows were new is known only to SQLite; count in SQL only when the

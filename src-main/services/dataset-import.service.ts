@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { ProjectContext } from '../core/project-context'
+import { createDirectClipInsert } from '../db/repositories/dataset-import-direct.repository'
 import { createImportStage } from '../db/repositories/dataset-import-stage.repository'
 import { createDatasetRepository } from '../db/repositories/dataset.repository'
 import type { ParsedBatch, Rejection } from './dataset-import-batch'
@@ -15,13 +16,13 @@ export interface ImportOptions {
   /** See dataset-media.ts; default `{root}/{YoutubeID}.mp4`. */
   pattern?: string
   /** Lines per transaction, rounded up to whole 1 MB read chunks; default 10,000, or 100,000 in a
-   * bulk load (each commit rewrites the UNIQUE index pages it touched: at 1M rows, 100k batches
-   * cut CPU by a fifth, measured). */
+   * bulk load (fewer commits; when the span index was still kept during the load, 100k batches cut
+   * CPU by a fifth at 1M rows, measured). */
   batchSize?: number
-  /** Drop the secondary indexes of clips, captions and scores and the FTS insert trigger during
-   * the load and rebuild them after. Maintaining them costs ~60 µs a row (the FTS trigger most),
-   * rebuilding ~3 µs a row of the whole table. 'auto': when the file holds about a quarter or
-   * more of the rows already in the project, and at least ~4k rows (1 MB). */
+  /** Drop the indexes of clips, captions and scores (the clip span index too) and the FTS insert
+   * and delete triggers during the load and rebuild them after. Maintaining them costs ~60 µs a
+   * row (the FTS trigger most), rebuilding ~3 µs a row of the whole table. 'auto': when the file
+   * holds about a quarter or more of the rows already in the project, and at least ~4k rows (1 MB). */
   bulk?: 'auto' | 'on' | 'off'
   /** Parse and validate in a worker thread while this one writes; 'auto': files of 16 MB and up. */
   parseWorker?: 'auto' | 'on' | 'off'
@@ -81,8 +82,9 @@ export { repairInterruptedImport }
 /**
  * Imports an InternVid annotation JSONL. Lines are validated first and written in batches, each
  * batch in one transaction, so a bad line is a reported rejection and never a partial row, and a
- * failure mid-file keeps the batches before it. Re-importing is idempotent: clips are UNIQUE on
- * (video, start, end) and an existing one is counted in `rows_existing`, never duplicated.
+ * failure mid-file keeps the batches before it. Re-importing is idempotent: clips are unique on
+ * (video, start, end) and an existing one is counted in `rows_existing`, never duplicated (a bulk
+ * load inserts such rows and removes them when it rebuilds the span index, before it returns).
  * Imported captions land in clips.caption and in captions(scale 'imported'); scores in `scores`
  * (model_id 'imported', model_revision = the file's base name) and the denormalised clip columns.
  * Large files are parsed in a worker thread while this thread writes (see dataset-import-worker).
@@ -118,10 +120,12 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
   // end) index takes rows in YoutubeID order, i.e. at random places. Restored afterwards.
   const cacheSize = ctx.db.pragma('cache_size', { simple: true }) as number
   const foreignKeys = ctx.db.pragma('foreign_keys', { simple: true }) as number
-  const stage = createImportStage(ctx.db)
+  const firstId = repo.maxClipId()
   const restore = bulk ? beginBulk(ctx, repo) : []
+  const staged = createImportStage(ctx.db)
+  const direct = createDirectClipInsert(ctx.db)
   const writer: BatchWriter = {
-    repo, stage, resolver, rootId, videos: new Map<string, VideoSeen>(), videoCacheMax: opts.videoCacheMax ?? VIDEO_CACHE_MAX, revision,
+    repo, staged, direct, resolver, rootId, videos: new Map<string, VideoSeen>(), videoCacheMax: opts.videoCacheMax ?? VIDEO_CACHE_MAX, revision,
   }
   const flush = ctx.db.transaction((batch: ParsedBatch) => writeBatch(writer, batch, new Date().toISOString()))
   const useWorker = opts.parseWorker === 'on' || (opts.parseWorker !== 'off' && size >= WORKER_MIN_BYTES)
@@ -165,9 +169,10 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
     }
   } finally {
     try {
-      stage.close()
+      staged.close()
+      direct.close()
       const t2 = performance.now()
-      if (bulk) finishBulk(ctx, restore)
+      if (bulk) countDuplicates(report, finishBulk(ctx, restore), () => repo.countNewWithMedia(firstId, resolver?.kind === 'clip' ? 'clip' : 'video'))
       report.phases.indexing_s = (performance.now() - t2) / 1000
     } finally {
       ctx.db.pragma(`cache_size = ${cacheSize}`)
@@ -178,6 +183,18 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
   if (report.rows_ok > 0) ctx.bus.emit('clips:changed', { clipIds: [] })
   if (cancelled) throw new ImportCancelledError(report, lines)
   return report
+}
+
+/**
+ * A bulk load counts every loaded row as new; the ones removed when the span index was rebuilt
+ * were already there (or earlier in the file). Media counts then come from the clips that stayed.
+ */
+function countDuplicates(report: ImportReport, removed: number, newWithMedia: () => number): void {
+  if (removed === 0) return
+  report.rows_ok -= removed
+  report.rows_existing += removed
+  report.media_found = report.media_found === 0 ? 0 : newWithMedia()
+  report.media_missing = report.rows_ok - report.media_found
 }
 
 function makeResolver(opts: ImportOptions): MediaResolver | null {

@@ -66,8 +66,11 @@ const SELECT = `SELECT c.id, c.video_id, v.source_id, c.start_s, c.end_s, c.dura
   FROM clips c JOIN videos v ON v.id = c.video_id`
 
 export function createClipRepository(db: Db) {
+  // Not ON CONFLICT: that needs the clip span index, which a bulk import in another process drops
+  // while it loads (its end removes any duplicate this lets through, keeping the older clip).
   const insert = db.prepare(`INSERT INTO clips (video_id, start_s, end_s, caption, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (video_id, start_s, end_s) DO NOTHING`)
+    SELECT @videoId, @startS, @endS, @caption, @now, @now
+    WHERE NOT EXISTS (SELECT 1 FROM clips WHERE video_id = @videoId AND start_s = @startS AND end_s = @endS)`)
   const byId = db.prepare<[number], ClipRow>(`${SELECT} WHERE c.id = ?`)
   const setStatus = db.prepare('UPDATE clips SET status = ?, updated_at = ? WHERE id = ?')
   const setThumb = db.prepare('UPDATE clips SET thumbnail = ? WHERE id = ?')
@@ -144,7 +147,7 @@ export function createClipRepository(db: Db) {
     /** Returns the new id, or null when the same (video, start, end) already exists. */
     insert(c: NewClip): number | null {
       const now = nowIso()
-      const info = insert.run(c.videoId, c.startS, c.endS, c.caption ?? null, now, now)
+      const info = insert.run({ videoId: c.videoId, startS: c.startS, endS: c.endS, caption: c.caption ?? null, now })
       return info.changes === 0 ? null : Number(info.lastInsertRowid)
     },
     get: (id: number): ClipRow | undefined => byId.get(id),

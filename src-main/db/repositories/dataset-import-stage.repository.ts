@@ -14,7 +14,7 @@ let stages = 0
  * staging table has no constraints, so it needs no statement journal, and the single INSERT …
  * SELECT journals almost nothing: the clips pages it touches were clean when it started.
  */
-export function createImportStage(db: Db) {
+export function createImportStage(db: Db): ImportStage {
   // Room for a 100k-row batch (a few tens of MB) to stay in memory: the temp file is only
   // written when the cache spills.
   const tempCache = db.pragma('temp.cache_size', { simple: true }) as number
@@ -28,18 +28,24 @@ export function createImportStage(db: Db) {
   const stage1 = db.prepare(`INSERT INTO ${table} VALUES ${values(1)}`)
   const clear = db.prepare(`DELETE FROM ${table}`)
   // In line order, so clip ids follow the file; the first of two equal (video, start, end) wins.
-  const toClips = db.prepare(`INSERT INTO clips
+  // Prepared when first used: its ON CONFLICT needs the clip span index, which a bulk load (this
+  // import's own, or another process's) has dropped; such batches never come here.
+  let toClips: ReturnType<Db['prepare']> | null = null
+  const toClipsSql = `INSERT INTO clips
     (video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, created_at, updated_at)
     SELECT video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, @now, @now
     FROM ${table} WHERE true ORDER BY line
-    ON CONFLICT (video_id, start_s, end_s) DO NOTHING`)
+    ON CONFLICT (video_id, start_s, end_s) DO NOTHING`
   const args: unknown[] = new Array<unknown>(STAGE_COLUMNS * ROWS_PER_STATEMENT).fill(null)
   let n = 0
+  let now = ''
 
   return {
-    /** Stages one row; `line` must grow from call to call within a batch. */
-    add(line: number, videoId: number, startS: number, endS: number, caption: string, similarity: number | null,
-      aesthetic: number | null, extraJson: string | null, mediaPath: string | null): void {
+    begin(at: string): void {
+      now = at
+      n = 0
+    },
+    add(line, videoId, startS, endS, caption, similarity, aesthetic, extraJson, mediaPath): void {
       const o = n * STAGE_COLUMNS
       args[o] = line
       args[o + 1] = videoId
@@ -55,15 +61,14 @@ export function createImportStage(db: Db) {
         n = 0
       }
     },
-    /** Moves the staged rows into clips (created_at = `now`); returns how many were new. */
-    commit(now: string): number {
+    commit(): number {
       for (let r = 0; r < n; r++) stage1.run(args.slice(r * STAGE_COLUMNS, (r + 1) * STAGE_COLUMNS))
       n = 0
+      toClips ??= db.prepare(toClipsSql)
       const inserted = toClips.run({ now }).changes
       clear.run()
       return inserted
     },
-    /** Drops the table and gives the temp cache its size back. */
     close(): void {
       n = 0
       db.exec(`DROP TABLE IF EXISTS ${table}`)
@@ -72,4 +77,15 @@ export function createImportStage(db: Db) {
   }
 }
 
-export type ImportStage = ReturnType<typeof createImportStage>
+/** How a batch's validated rows reach clips: staged (this file) or inserted directly (a bulk load). */
+export interface ImportStage {
+  /** Starts a batch whose rows get created_at = updated_at = `now`. */
+  begin(now: string): void
+  /** One row; `line` must grow from call to call within a batch. */
+  add(line: number, videoId: number, startS: number, endS: number, caption: string, similarity: number | null,
+    aesthetic: number | null, extraJson: string | null, mediaPath: string | null): void
+  /** Writes the batch's rows into clips; returns how many were new. */
+  commit(): number
+  /** Frees what the stage holds (the staging table drops its table and gives the temp cache back). */
+  close(): void
+}

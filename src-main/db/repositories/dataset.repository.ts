@@ -19,10 +19,12 @@ export function createDatasetRepository(db: Db) {
   const videoByPath = db.prepare<[string], { id: number }>('SELECT id FROM videos WHERE path = ?')
   const insertVideo = db.prepare(`INSERT INTO videos (source_id, path, root_id, status, created_at) VALUES (?, ?, ?, ?, ?)`)
   const attachVideo = db.prepare(`UPDATE videos SET path = ?, root_id = ?, status = 'ok', error = NULL WHERE id = ? AND path IS NULL`)
-  // Positional parameters: measurably faster than named ones at a million rows.
+  // Works with the clip span index dropped (another process's bulk load), as clip.repository's insert.
   const insertClip = db.prepare(`INSERT INTO clips
     (video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (video_id, start_s, end_s) DO NOTHING`)
+    SELECT @videoId, @startS, @endS, @caption, @similarity, @aesthetic, @extraJson, @mediaPath, @now, @now
+    WHERE NOT EXISTS (SELECT 1 FROM clips WHERE video_id = @videoId AND start_s = @startS AND end_s = @endS)`)
+  const spanIndex = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'clips_video_span'").pluck()
   const videosBySource = db.prepare<[string], { id: number; source_id: string; path: string | null }>(
     'SELECT id, source_id, path FROM videos WHERE source_id IN (SELECT value FROM json_each(?))')
   const maxClipId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM clips')
@@ -51,8 +53,10 @@ export function createDatasetRepository(db: Db) {
     attachVideoFile: (videoId: number, path: string, rootId: number): boolean => attachVideo.run(path, rootId, videoId).changes > 0,
     /** True when inserted, false when the same (video, start, end) already exists. */
     insertClip(c: ImportClip, now: string): boolean {
-      return insertClip.run(c.videoId, c.startS, c.endS, c.caption, c.similarity, c.aesthetic, c.extraJson, c.mediaPath, now, now).changes > 0
+      return insertClip.run({ ...c, now }).changes > 0
     },
+    /** Whether clips has its span index now (a bulk load, this one or another process's, drops it). */
+    hasSpanIndex: (): boolean => spanIndex.get() !== undefined,
     /** Videos by source id, for many ids in one query (a batch's first sightings). */
     findVideos(sourceIds: string[]): Map<string, { id: number; path: string | null }> {
       const out = new Map<string, { id: number; path: string | null }>()
@@ -68,11 +72,13 @@ export function createDatasetRepository(db: Db) {
       aestheticAfter.run(revision, afterId)
     },
     /**
-     * Drops every secondary index on clips, captions and scores (not the UNIQUE ones, which
-     * dedupe) and the FTS insert trigger; returns their SQL exactly as stored in sqlite_schema,
-     * to recreate them as they were. Building an index once from sorted keys costs less than
-     * inserting into it at random places row by row: with the provenance indexes dropped too,
-     * 1M rows took ~1.5 s less CPU (measured twice; the shared machine makes finer claims moot).
+     * Drops every index on clips, captions and scores that SQL created (the clip span index
+     * included; only the scores UNIQUE constraint stays, appended to in clip order) and the FTS
+     * triggers on insert and delete; returns their SQL exactly as stored in sqlite_schema, to
+     * recreate them as they were (db/bulk-load-marker.ts, which also removes duplicate clips
+     * before the span index is back). Building an index once from sorted keys costs less than
+     * inserting into it at random places row by row: the span index alone cost ~4.3 s per 1M
+     * rows during the load and ~1.4 s to build after (0008_clip_span_index.sql).
      */
     dropBulkIndexes(): string[] {
       const restore: string[] = []
@@ -80,9 +86,10 @@ export function createDatasetRepository(db: Db) {
         db.exec(`DROP INDEX "${name.replace(/"/g, '""')}"`)
         restore.push(sql)
       }
-      const trigger = triggerSql.get('clips_fts_ai')
-      if (trigger) {
-        db.exec('DROP TRIGGER clips_fts_ai')
+      for (const name of ['clips_fts_ai', 'clips_fts_ad']) {
+        const trigger = triggerSql.get(name)
+        if (!trigger) continue
+        db.exec(`DROP TRIGGER ${name}`)
         restore.push(trigger.sql)
       }
       return restore

@@ -1,0 +1,61 @@
+import type { Db } from '../connection'
+import type { ImportStage } from './dataset-import-stage.repository'
+
+const COLUMNS = 10
+const ROWS_PER_STATEMENT = 32
+
+/**
+ * The bulk load's way into clips: rows are inserted straight into clips, 32 per statement, in
+ * line order (ids follow the file). It needs the clip span index to be dropped (a bulk load
+ * drops it; duplicates are removed when it is rebuilt, db/clip-span-dedupe.ts), so no statement
+ * can conflict, and with no other index on clips every row is appended to the rightmost pages:
+ * the statement journal a multi-row statement keeps holds a page or two, not the ~5 KB a row the
+ * staging table (dataset-import-stage.repository.ts) was introduced to avoid when UNIQUE was
+ * maintained at random places. Same interface as the staging table.
+ */
+export function createDirectClipInsert(db: Db): ImportStage {
+  const values = (k: number) => Array.from({ length: k }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
+  const head = 'INSERT INTO clips (video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, created_at, updated_at) VALUES '
+  const insertK = db.prepare(head + values(ROWS_PER_STATEMENT))
+  const insert1 = db.prepare(head + values(1))
+  const args: unknown[] = new Array<unknown>(COLUMNS * ROWS_PER_STATEMENT).fill(null)
+  let n = 0
+  let inserted = 0
+  let now = ''
+
+  return {
+    begin(at: string): void {
+      now = at
+      n = 0
+      inserted = 0
+    },
+    add(_line, videoId, startS, endS, caption, similarity, aesthetic, extraJson, mediaPath): void {
+      const o = n * COLUMNS
+      args[o] = videoId
+      args[o + 1] = startS
+      args[o + 2] = endS
+      args[o + 3] = caption
+      args[o + 4] = similarity
+      args[o + 5] = aesthetic
+      args[o + 6] = extraJson
+      args[o + 7] = mediaPath
+      args[o + 8] = now
+      args[o + 9] = now
+      if (++n === ROWS_PER_STATEMENT) {
+        insertK.run(args)
+        inserted += ROWS_PER_STATEMENT
+        n = 0
+      }
+    },
+    commit(): number {
+      for (let r = 0; r < n; r++) insert1.run(args.slice(r * COLUMNS, (r + 1) * COLUMNS))
+      const total = inserted + n
+      n = 0
+      inserted = 0
+      return total
+    },
+    close(): void {
+      n = 0
+    },
+  }
+}

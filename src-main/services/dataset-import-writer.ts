@@ -40,8 +40,9 @@ const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
  * Writes one parsed batch; the caller runs it in a transaction, so a batch is all or nothing.
  * Rows reach clips in line order (ids follow the file). With the clip span index in place, a row
  * already in the project or earlier in the file is skipped; in a bulk load it is inserted and
- * removed when the index is rebuilt (db/clip-span-dedupe.ts), so `rowsOk` counts it for now. The imported caption
- * and scores of the new clips are then copied into captions/scores in SQL, with provenance.
+ * removed when the index is rebuilt (db/clip-span-dedupe.ts), so `rowsOk` counts it for now. The
+ * imported caption and scores of the new clips are then copied into captions/scores in SQL, with
+ * provenance.
  */
 export function writeBatch(w: BatchWriter, batch: ParsedBatch, now: string): BatchCounts {
   const counts: BatchCounts = { rowsOk: 0, rowsExisting: 0, mediaFound: 0, mediaMissing: 0, videosNew: 0, rejects: [] }

@@ -116,8 +116,8 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
   const existingClips = (ctx.db.prepare('SELECT count(*) AS n FROM clips').get() as { n: number }).n
   const bulk = opts.bulk === 'on' || (opts.bulk !== 'off' && size >= BULK_MIN_BYTES && size / BYTES_PER_ROW_GUESS >= existingClips / 4)
   report.bulk = bulk
-  // A 256 MB page cache during the load (SQLite's default is 2 MB): the UNIQUE (video, start,
-  // end) index takes rows in YoutubeID order, i.e. at random places. Restored afterwards.
+  // A 256 MB page cache during the load (SQLite's default is 2 MB): outside a bulk load the clip
+  // span index takes rows in YoutubeID order, i.e. at random places. Restored afterwards.
   const cacheSize = ctx.db.pragma('cache_size', { simple: true }) as number
   const foreignKeys = ctx.db.pragma('foreign_keys', { simple: true }) as number
   const firstId = repo.maxClipId()

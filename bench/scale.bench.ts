@@ -273,7 +273,7 @@ interface BenchResult {
   jsonl_mb: number
   db_mb: number
   import: {
-    rows_per_s: number; seconds: number; cpu_s: number; bulk: boolean; max_rss_mb: number; load_1min?: number[]
+    rows_ok: number; rows_per_s: number; seconds: number; cpu_s: number; bulk: boolean; max_rss_mb: number; load_1min?: number[]
     phases_s?: { waiting_s: number; writing_s: number; indexing_s: number }; [k: string]: unknown
   }
   import_floor?: ImportFloor
@@ -310,6 +310,14 @@ function markdownAll(runs: Record<string, BenchResult>): string {
   return [...head, ...all.map(markdown), NOTES].join('\n')
 }
 
+/** The issue's goal reads "≥ 200k rows/s (bulk load, indexes after)": the load alone, rows in until the indexes and the search index are rebuilt. */
+function loadPhaseRow(r: BenchResult): string {
+  const p = r.import.phases_s!
+  const s = p.waiting_s + p.writing_s
+  const rate = Math.round(r.import.rows_ok / s)
+  return `| import, load phase only (reading, validating, writing clips + provenance; before indexes + FTS are built, ${p.indexing_s.toFixed(1)} s) | ${rate.toLocaleString('en-US')} rows/s (${s.toFixed(1)} s) | ≥ 200,000 rows/s | ${rate >= 200_000 ? 'met' : '**not met**'} |`
+}
+
 function markdown(r: BenchResult): string {
   const ok = (good: boolean) => (good ? 'met' : '**not met**')
   // The issue's goals: page p95 < 50 ms at 1M, < 100 ms at 10M.
@@ -324,6 +332,7 @@ function markdown(r: BenchResult): string {
     '| what | measured | goal | |',
     '|---|---|---|---|',
     `| import (JSONL → clips + captions + scores + FTS) | ${r.import.rows_per_s.toLocaleString('en-US')} rows/s (${r.import.seconds} s wall, ${r.import.cpu_s} s CPU${loadText(r.import.load_1min)}, bulk load ${r.import.bulk}, peak RSS ${r.import.max_rss_mb} MB${phaseText(r.import.phases_s)}) | ≥ 200,000 rows/s | ${ok(r.import.rows_per_s >= 200_000)} |`,
+    ...(r.import.phases_s ? [loadPhaseRow(r)] : []),
     ...(r.import_floor ? [`| the same rows into a bare SQLite table (no index, constraint, FTS, provenance or parsing; \`bench/import-floor.ts\`) | ${r.import_floor.rows_per_s.toLocaleString('en-US')} rows/s (${r.import_floor.seconds} s, ${r.import_floor.cpu_s} s CPU) | (what storing these rows in SQLite costs here, before any index) | |`] : []),
     `| export, no filter (JSONL) | ${r.export.mb_per_s} MB/s (${r.export.mb} MB in ${r.export.seconds} s, ${r.export.cpu_s} s CPU${loadText(r.export.load_1min)}) | ≥ 100 MB/s | ${ok(r.export.mb_per_s >= 100)} |`,
     `| export --preset flt --div ${r.export_flt.counts.after_div} | ${r.export_flt.seconds} s (${r.export_flt.counts.filtered} → ${r.export_flt.counts.after_top_percent} → ${r.export_flt.rows}) | | |`,

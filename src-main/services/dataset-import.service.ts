@@ -31,7 +31,10 @@ export interface ImportOptions {
    * per batch), so memory stays flat however many distinct videos a file names (InternVid-Full:
    * ~7M). */
   videoCacheMax?: number
-  onProgress?: (p: { lines: number; rowsOk: number }) => void
+  /** After each batch ('loading'; in a bulk load `rowsOk` still counts rows that the end will find
+   * already present), and once before a bulk load builds its indexes and search index ('indexing':
+   * minutes at 10M rows, with nothing else to report meanwhile). */
+  onProgress?: (p: { lines: number; rowsOk: number; phase: 'loading' | 'indexing' }) => void
   /** Checked between batches: an abort stops before the next one is written (the ones written
    * stay; a re-import of the file completes it) and throws ImportCancelledError. */
   signal?: AbortSignal
@@ -165,8 +168,10 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
       lines = batch.lastLine
       t = performance.now()
       report.phases.writing_s += (t - t1) / 1000
-      opts.onProgress?.({ lines, rowsOk: report.rows_ok })
+      opts.onProgress?.({ lines, rowsOk: report.rows_ok, phase: 'loading' })
     }
+    // Not from the finally: a callback that throws must not keep the indexes from coming back.
+    if (bulk) opts.onProgress?.({ lines, rowsOk: report.rows_ok, phase: 'indexing' })
   } finally {
     try {
       staged.close()

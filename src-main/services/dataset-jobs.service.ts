@@ -178,7 +178,10 @@ export async function runImportJob(ctx: ProjectContext, data: ImportJobData, pro
       videoRoot: data.videoRoot,
       pattern: data.videoRoot ? data.pattern : undefined,
       signal,
-      onProgress: (p) => progress({ done: p.rowsOk, total: 0, unit: 'clips', detail: `line ${p.lines}` }),
+      onProgress: (p) => progress({
+        done: p.rowsOk, total: 0, unit: 'clips',
+        detail: p.phase === 'loading' ? `line ${p.lines}` : `line ${p.lines}: building the indexes and the search index`,
+      }),
     })
   } catch (err) {
     if (err instanceof ImportCancelledError) {

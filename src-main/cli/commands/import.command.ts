@@ -22,7 +22,9 @@ export function registerImport(program: Command): void {
           videoRoot: opts.videoRoot,
           pattern: opts.videoRoot ? opts.pattern : undefined,
           bulk: opts.bulk as 'auto' | 'on' | 'off',
-          onProgress: opts.json ? undefined : (p) => process.stderr.write(`\rline ${p.lines}, rows imported ${p.rowsOk}`),
+          onProgress: opts.json ? undefined : (p) => process.stderr.write(p.phase === 'loading'
+            ? `\rline ${p.lines}, rows loaded ${p.rowsOk}`
+            : `\nbuilding the indexes and the search index, and removing rows already present…`),
         })
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(report)}\n`)

@@ -191,6 +191,22 @@ describe('dataset import', () => {
     }
   })
 
+  it('tells its progress per batch, and once more before a bulk load builds its indexes (minutes at 10M rows, silent otherwise)', async () => {
+    setup()
+    const lines = Array.from({ length: 300 }, (_, i) => row({ YoutubeID: `v${i % 7}`, Start_timestamp: `00:00:${String(i % 60).padStart(2, '0')}.000`, End_timestamp: `00:01:${String(i % 60).padStart(2, '0')}.500` }))
+    // Two 1 MB read chunks, so two batches (a batch is whole chunks).
+    const file = write('p.jsonl', [...lines, ...lines.map((l) => l.replace('a dog runs', `a dog runs ${'x'.repeat(4000)}`))].join('\n'))
+    for (const bulk of ['on', 'off'] as const) {
+      const seen: { phase: string; indexed: boolean }[] = []
+      const indexed = () => count("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'clips_video_span'") === 1
+      await run(t.ctx, file, { bulk, batchSize: 64, onProgress: (p) => seen.push({ phase: p.phase, indexed: indexed() }) })
+      expect(seen.filter((s) => s.phase === 'loading').length).toBeGreaterThanOrEqual(2)
+      expect(seen.slice(0, -1).every((s) => s.phase === 'loading')).toBe(true)
+      // The last call comes before the rebuild, while the indexes are still dropped.
+      expect(seen.at(-1)).toEqual(bulk === 'on' ? { phase: 'indexing', indexed: false } : { phase: 'loading', indexed: true })
+    }
+  })
+
   it('repairs a bulk load that was killed with its indexes dropped', async () => {
     setup()
     await run(t.ctx, write('a.jsonl', row({ Caption: 'first zebra' })), { bulk: 'off' })

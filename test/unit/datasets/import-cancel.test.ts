@@ -36,7 +36,7 @@ describe('cancelling an import', () => {
       parseWorker: 'off',
       batchSize: 1000,
       signal: abort.signal,
-      onProgress: () => ++batches === 2 && abort.abort(),
+      onProgress: (p) => p.phase === 'loading' && ++batches === 2 && abort.abort(),
     }).then(
       () => null,
       (e: unknown) => e,

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import { readdirSync, readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { migrationsDir } from '../core/app-paths'
 
@@ -42,7 +43,11 @@ export function migrate(db: Database.Database, migrations = loadMigrations()): n
   const applied: number[] = []
   if (!migrations.some((m) => m.version > current)) return applied
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number
+  const threads = db.pragma('threads', { simple: true }) as number
   db.pragma('foreign_keys = OFF') // a no-op inside a transaction: set before any begins
+  // Sorter helper threads for the indexes a migration builds: 0008 on a 1M-clip project took
+  // 10.8–11.4 s with two instead of 13.1–14.9 s without (measured alternating, 2 cores).
+  db.pragma(`threads = ${Math.min(4, availableParallelism())}`)
   try {
     for (const m of migrations) {
       if (m.version <= current) continue
@@ -51,6 +56,7 @@ export function migrate(db: Database.Database, migrations = loadMigrations()): n
     }
   } finally {
     db.pragma(`foreign_keys = ${foreignKeys}`)
+    db.pragma(`threads = ${threads}`)
   }
   return applied
 }

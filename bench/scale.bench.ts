@@ -16,6 +16,7 @@ import { importDataset } from '../src-main/services/dataset-import.service'
 import type { SelectionSpec } from '../src-main/services/export-filters'
 import type { FilterField } from '../src-main/api/contract'
 import { clipStatsFor, keepRate } from '../src-main/services/filter.service'
+import { DEFAULT_DENSITY_BINS, DEFAULT_HISTOGRAM_BINS } from '../src-main/services/stats/stats-types'
 import { decideClip, listClips } from '../src-main/services/review.service'
 import { generateRows, writeJsonl } from '../test/support/jsonl-fixtures'
 import { NOTES } from './scale-notes'
@@ -196,10 +197,12 @@ async function main(): Promise<void> {
     const engine = clipStatsFor(ctx.db)
     const scope = { status: 'pending' as const, filters: { similarity: { min: 0.3 } } }
     const fields: FilterField[] = ['similarity', 'aesthetic', 'duration', 'captionLength']
+    // The bin counts the renderer asks for (stores/filters.ts, stores/density.ts: the core's
+    // defaults), so histograms and density come from one pass as they do in the app.
     const panel = (sc: typeof scope = scope) => timed(() => {
-      for (const f of fields) engine.histogram(f, 50, sc)
+      for (const f of fields) engine.histogram(f, DEFAULT_HISTOGRAM_BINS, sc)
       engine.keepRate(sc)
-      engine.density(40, sc)
+      engine.density(DEFAULT_DENSITY_BINS, sc)
     })[1]
     const setting = ctx.db.prepare("INSERT INTO settings (key, value_json) VALUES ('bench', ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json")
     const touch = ctx.db.prepare('UPDATE clips SET similarity = similarity WHERE id = ?')

@@ -70,7 +70,7 @@ describe('DensityPlot', () => {
 
   it('draws all clips and the filtered set, and a drag sets both score ranges at once', async () => {
     const { w, transport, filters } = await setup()
-    expect(transport.calls('clips:density')).toEqual([{ bins: 32, status: 'all' }])
+    expect(transport.calls('clips:density')).toEqual([{ status: 'all' }])
     expect(w.get('svg').attributes('aria-label')).toBe('Density of 7 clips by similarity and aesthetic; drag to filter both ranges')
     expect(w.findAll('rect.cell-all')).toHaveLength(3)
     expect(w.findAll('rect.cell-filtered').map((r) => r.attributes('data-count'))).toEqual(['1'])

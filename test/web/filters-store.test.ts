@@ -119,7 +119,7 @@ describe('filters store', () => {
     await flushPromises()
 
     expect(transport.calls('clips:list').at(-1)).toEqual({ status: 'all', filters: { aesthetic: { topPercent: 50 } }, limit: 100, cursor: null })
-    expect(transport.calls('clips:histogram').at(-1)).toEqual({ field: 'captionLength', bins: 40, status: 'all', filters: { aesthetic: { topPercent: 50 } } })
+    expect(transport.calls('clips:histogram').at(-1)).toEqual({ field: 'captionLength', status: 'all', filters: { aesthetic: { topPercent: 50 } } })
     expect(useClipsStore().items.map((c) => c.id)).toEqual([3, 4])
     const sim = filters.histograms.similarity!
     expect(sim.all.reduce((a, b) => a + b, 0)).toBe(4)

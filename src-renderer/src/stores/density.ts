@@ -6,7 +6,6 @@ import { useApi } from '../api/use-api'
 import { hasFilters, useClipsStore } from './clips'
 import { useFiltersStore } from './filters'
 
-export const DENSITY_BINS = 32
 /**
  * After clips change (a decision, a new score) the plot re-reads once this much time passes with
  * no further change: at triage speed every accept/reject is a change, and each re-read costs the
@@ -50,7 +49,8 @@ export const useDensityStore = defineStore('density', () => {
     const own = (controller = new AbortController())
     const f = filters.applied
     try {
-      grid.value = await api.invoke('clips:density', { bins: DENSITY_BINS, status: clips.statusFilter, ...(hasFilters(f) ? { filters: f } : {}) }, { signal: own.signal })
+      // No bin count: the core's default, shared with the histograms' pass (stores/filters.ts).
+      grid.value = await api.invoke('clips:density', { status: clips.statusFilter, ...(hasFilters(f) ? { filters: f } : {}) }, { signal: own.signal })
       error.value = null
     } catch (err) {
       if (isAbortError(err)) return

@@ -24,7 +24,6 @@ export const APPLY_DELAY_MS = 0
  * does not recompute the statistics per step.
  */
 export const STATS_DELAY_MS = 150
-export const HISTOGRAM_BINS = 40
 
 export type FieldMode = 'range' | 'top'
 /** One field's slider state: `null` bounds are open (the slider sits at the field's end). */
@@ -139,10 +138,12 @@ export const useFiltersStore = defineStore('filters', () => {
     const status = clips.statusFilter
     const filters = applied.value
     const narrowed = hasFilters(filters) ? { filters } : {}
+    // No bin counts: the core's defaults, with which it computes a scope's histograms and its
+    // density plot in one pass over the clips (one pass per slider move, not two).
     try {
       const answers = await Promise.all(
         FILTER_FIELDS.map((field) =>
-          api.invoke('clips:histogram', { field, bins: HISTOGRAM_BINS, status, ...narrowed }, { signal: own.signal }),
+          api.invoke('clips:histogram', { field, status, ...narrowed }, { signal: own.signal }),
         ),
       )
       const next: Partial<Record<FilterField, Histogram>> = {}

@@ -7,7 +7,8 @@ import { decideBatch } from '../../../src-main/services/batch.service'
 import { updateCaption } from '../../../src-main/services/caption.service'
 import { resolveFilters } from '../../../src-main/services/filter.service'
 import { decideClip } from '../../../src-main/services/review.service'
-import { ClipStats, type StatsTuning } from '../../../src-main/services/stats/clip-stats'
+import { ClipStats, DEFAULT_DENSITY_BINS, DEFAULT_HISTOGRAM_BINS, type StatsTuning } from '../../../src-main/services/stats/clip-stats'
+import { ClipSnapshot } from '../../../src-main/services/stats/clip-snapshot'
 import { mulberry32 } from '../../support/jsonl-fixtures'
 import { seedClips, tempProject } from '../../support/temp-project'
 
@@ -103,6 +104,33 @@ describe('filter statistics across writes', () => {
       check(6)
     })
   }
+
+  it('a filtered Filters panel with the default bins (what the app asks for) is one pass over the snapshot, and a slider move one more', () => {
+    const t = tempProject()
+    cleanup = t.cleanup
+    seed(t.ctx)
+    const stats = new ClipStats(t.ctx.db, (d, f) => resolveFilters({ db: d }, f), {})
+    const count = ClipSnapshot.prototype.count
+    let passes = 0
+    ClipSnapshot.prototype.count = function (this: ClipSnapshot, ...args: Parameters<typeof count>) {
+      if (args[0]) passes++ // a pass that bins (a bare count has no spec)
+      return count.apply(this, args)
+    }
+    try {
+      const panel = (min: number) => {
+        const scope = { status: 'pending' as const, filters: { similarity: { min } } }
+        for (const f of FIELDS) stats.histogram(f, DEFAULT_HISTOGRAM_BINS, scope)
+        stats.keepRate(scope)
+        stats.density(DEFAULT_DENSITY_BINS, scope)
+      }
+      panel(0.2)
+      const first = passes
+      panel(0.25)
+      expect(passes - first).toBe(1)
+    } finally {
+      ClipSnapshot.prototype.count = count
+    }
+  })
 
   it('logs only real status changes, and pruning on open keeps the newest rows', () => {
     const p = tempProject()

@@ -1,8 +1,6 @@
 import type { Db } from '../connection'
 import type { ImportStage } from './dataset-import-stage.repository'
-
-const COLUMNS = 10
-const ROWS_PER_STATEMENT = 32
+import { MultiRowInsert } from './multi-row-insert'
 
 /**
  * The bulk load's way into clips: rows are inserted straight into clips, 32 per statement, in
@@ -14,23 +12,18 @@ const ROWS_PER_STATEMENT = 32
  * maintained at random places. Same interface as the staging table.
  */
 export function createDirectClipInsert(db: Db): ImportStage {
-  const values = (k: number) => Array.from({ length: k }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
-  const head = 'INSERT INTO clips (video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, created_at, updated_at) VALUES '
-  const insertK = db.prepare(head + values(ROWS_PER_STATEMENT))
-  const insert1 = db.prepare(head + values(1))
-  const args: unknown[] = new Array<unknown>(COLUMNS * ROWS_PER_STATEMENT).fill(null)
-  let n = 0
-  let inserted = 0
+  const rows = new MultiRowInsert(db, `INSERT INTO clips
+    (video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, created_at, updated_at) VALUES `, 10)
+  const args = rows.args
   let now = ''
 
   return {
     begin(at: string): void {
       now = at
-      n = 0
-      inserted = 0
+      rows.reset()
     },
     add(_line, videoId, startS, endS, caption, similarity, aesthetic, extraJson, mediaPath): void {
-      const o = n * COLUMNS
+      const o = rows.offset
       args[o] = videoId
       args[o + 1] = startS
       args[o + 2] = endS
@@ -41,21 +34,9 @@ export function createDirectClipInsert(db: Db): ImportStage {
       args[o + 7] = mediaPath
       args[o + 8] = now
       args[o + 9] = now
-      if (++n === ROWS_PER_STATEMENT) {
-        insertK.run(args)
-        inserted += ROWS_PER_STATEMENT
-        n = 0
-      }
+      rows.done()
     },
-    commit(): number {
-      for (let r = 0; r < n; r++) insert1.run(args.slice(r * COLUMNS, (r + 1) * COLUMNS))
-      const total = inserted + n
-      n = 0
-      inserted = 0
-      return total
-    },
-    close(): void {
-      n = 0
-    },
+    commit: (): number => rows.flush(),
+    close: (): void => rows.reset(),
   }
 }

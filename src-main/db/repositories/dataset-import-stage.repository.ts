@@ -1,14 +1,13 @@
 import type { Db } from '../connection'
+import { MultiRowInsert } from './multi-row-insert'
 
-const STAGE_COLUMNS = 9
-const ROWS_PER_STATEMENT = 32
 /** One table per import, so two imports sharing a connection never share (or drop) a stage. */
 let stages = 0
 
 /**
  * A batch's validated rows are staged in a TEMP table (this connection only; never written to
  * the project file) and moved into clips with one INSERT … SELECT per batch. Inserting into clips
- * directly with multi-row statements was slower: every statement that may abort (CHECK, foreign
+ * directly with multi-row statements was slower while the clip span index is kept: every statement that may abort (CHECK, foreign
  * key) inside a larger transaction copies each page it touches that the transaction had already
  * dirtied into a statement journal first, ~5 KB per row at 1M rows (measured with strace). The
  * staging table has no constraints, so it needs no statement journal, and the single INSERT …
@@ -23,9 +22,8 @@ export function createImportStage(db: Db): ImportStage {
   db.exec(`CREATE TABLE ${table} (
     line INTEGER PRIMARY KEY, video_id INTEGER, start_s REAL, end_s REAL, caption TEXT,
     similarity REAL, aesthetic REAL, extra_json TEXT, media_path TEXT)`)
-  const values = (k: number) => Array.from({ length: k }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
-  const stageK = db.prepare(`INSERT INTO ${table} VALUES ${values(ROWS_PER_STATEMENT)}`)
-  const stage1 = db.prepare(`INSERT INTO ${table} VALUES ${values(1)}`)
+  const rows = new MultiRowInsert(db, `INSERT INTO ${table} VALUES `, 9)
+  const args = rows.args
   const clear = db.prepare(`DELETE FROM ${table}`)
   // In line order, so clip ids follow the file; the first of two equal (video, start, end) wins.
   // Prepared when first used: its ON CONFLICT needs the clip span index, which a bulk load (this
@@ -36,17 +34,15 @@ export function createImportStage(db: Db): ImportStage {
     SELECT video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, @now, @now
     FROM ${table} WHERE true ORDER BY line
     ON CONFLICT (video_id, start_s, end_s) DO NOTHING`
-  const args: unknown[] = new Array<unknown>(STAGE_COLUMNS * ROWS_PER_STATEMENT).fill(null)
-  let n = 0
   let now = ''
 
   return {
     begin(at: string): void {
       now = at
-      n = 0
+      rows.reset()
     },
     add(line, videoId, startS, endS, caption, similarity, aesthetic, extraJson, mediaPath): void {
-      const o = n * STAGE_COLUMNS
+      const o = rows.offset
       args[o] = line
       args[o + 1] = videoId
       args[o + 2] = startS
@@ -56,21 +52,17 @@ export function createImportStage(db: Db): ImportStage {
       args[o + 6] = aesthetic
       args[o + 7] = extraJson
       args[o + 8] = mediaPath
-      if (++n === ROWS_PER_STATEMENT) {
-        stageK.run(args)
-        n = 0
-      }
+      rows.done()
     },
     commit(): number {
-      for (let r = 0; r < n; r++) stage1.run(args.slice(r * STAGE_COLUMNS, (r + 1) * STAGE_COLUMNS))
-      n = 0
+      rows.flush()
       toClips ??= db.prepare(toClipsSql)
       const inserted = toClips.run({ now }).changes
       clear.run()
       return inserted
     },
     close(): void {
-      n = 0
+      rows.reset()
       db.exec(`DROP TABLE IF EXISTS ${table}`)
       db.pragma(`temp.cache_size = ${tempCache}`)
     },

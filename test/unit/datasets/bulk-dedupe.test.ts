@@ -6,6 +6,7 @@ import { beginBulkLoad, finishBulkLoad } from '../../../src-main/db/bulk-load-ma
 import { createDirectClipInsert } from '../../../src-main/db/repositories/dataset-import-direct.repository'
 import { createDatasetRepository } from '../../../src-main/db/repositories/dataset.repository'
 import { importDataset, repairInterruptedImport } from '../../../src-main/services/dataset-import.service'
+import { importDump } from '../../support/import-dump'
 import { tempProject } from '../../support/temp-project'
 
 // A bulk load inserts with the clip span index dropped and removes duplicates when it builds the
@@ -18,19 +19,7 @@ const row = (id: string, start: number, caption: string) =>
     Caption: caption, UMT_Score: start / 100, Aesthetic_Score: 4 + start / 10,
   })
 
-/** Everything by clip identity; a clip is named by its rank in id order (removals leave id gaps). */
-function dump(ctx: ProjectContext) {
-  const q = (sql: string) => ctx.db.prepare(sql).raw().all()
-  const ranked = 'WITH r AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM clips)'
-  return {
-    clips: q(`${ranked} SELECT r.n, v.source_id, c.start_s, c.end_s, c.caption, c.similarity, c.aesthetic FROM clips c JOIN r ON r.id = c.id JOIN videos v ON v.id = c.video_id ORDER BY c.id`),
-    captions: q(`${ranked} SELECT r.n, scale, text, model_revision FROM captions JOIN r ON r.id = clip_id ORDER BY r.n, captions.id`),
-    scores: q(`${ranked} SELECT r.n, kind, value, model_revision FROM scores JOIN r ON r.id = clip_id ORDER BY r.n, kind`),
-    orphans: q(`SELECT (SELECT count(*) FROM captions WHERE clip_id NOT IN (SELECT id FROM clips)), (SELECT count(*) FROM scores WHERE clip_id NOT IN (SELECT id FROM clips))`),
-    schema: q("SELECT name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') ORDER BY name"),
-    search: ['first', 'again', 'twice'].map((w) => ctx.db.prepare('SELECT count(*) FROM clips_fts WHERE clips_fts MATCH ?').pluck().get(w)),
-  }
-}
+const dump = (ctx: ProjectContext, videoRoot?: string) => importDump(ctx, ['first', 'again', 'twice'], videoRoot)
 
 describe('bulk load: duplicates removed when the clip span index is rebuilt', () => {
   const cleanups: (() => void)[] = []
@@ -63,7 +52,7 @@ describe('bulk load: duplicates removed when the clip span index is rebuilt', ()
       await importDataset(t.ctx, join(t.dir, 'first.jsonl'), { bulk: 'off', videoRoot: root })
       const report = await importDataset(t.ctx, join(t.dir, 'second.jsonl'), { bulk, batchSize: 16, parseWorker: 'off', videoRoot: root })
       expect(report.bulk).toBe(bulk === 'on')
-      results.push({ report: { ...report, bulk: null, seconds: 0, phases: null }, dump: dump(t.ctx) })
+      results.push({ report: { ...report, bulk: null, seconds: 0, phases: null }, dump: dump(t.ctx, root) })
       expect(t.ctx.db.pragma('foreign_key_check')).toEqual([])
       expect(t.ctx.db.pragma('integrity_check', { simple: true })).toBe('ok')
       t.ctx.db.exec("INSERT INTO clips_fts (clips_fts, rank) VALUES ('integrity-check', 1)")
@@ -74,7 +63,7 @@ describe('bulk load: duplicates removed when the clip span index is rebuilt', ()
     expect(bulk.report.media_missing).toBeGreaterThan(0)
     expect(bulk).toEqual(plain)
     expect(bulk.dump.search).toEqual([40, 0, 30])
-    expect(bulk.dump.orphans).toEqual([[0, 0]])
+    expect(bulk.dump.orphans).toEqual([['captions', 0], ['scores', 0]])
   })
 
   it('a killed bulk load that had loaded duplicates is repaired on the next import: copies and their provenance removed, originals kept', async () => {

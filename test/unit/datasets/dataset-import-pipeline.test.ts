@@ -5,31 +5,13 @@ import { openProject, type ProjectContext } from '../../../src-main/core/project
 import { importDataset, type ImportOptions } from '../../../src-main/services/dataset-import.service'
 import { parsedBatches } from '../../../src-main/services/dataset-import-source'
 import { finishBulkLoad } from '../../../src-main/db/bulk-load-marker'
+import { importDump } from '../../support/import-dump'
 import { generateRows, writeJsonl } from '../../support/jsonl-fixtures'
 import { killedBulkImport } from '../../support/killed-bulk-import'
 import { tempDir, tempProject } from '../../support/temp-project'
 
 
-/**
- * Everything an import leaves in the project, by clip identity: a clip is named by its rank in id
- * order (ids follow the file, but a bulk load that removed duplicates leaves gaps in them).
- */
-function dump(ctx: ProjectContext) {
-  const q = (sql: string) => ctx.db.prepare(sql).raw().all()
-  const ranked = 'WITH r AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM clips)'
-  return {
-    clips: q(`${ranked} SELECT r.n, v.source_id, c.start_s, c.end_s, c.caption, c.similarity, c.aesthetic, c.extra_json, c.media_path, c.status
-      FROM clips c JOIN r ON r.id = c.id JOIN videos v ON v.id = c.video_id ORDER BY c.id`),
-    videos: q('SELECT id, source_id, path, status FROM videos ORDER BY id'),
-    captions: q(`${ranked} SELECT r.n, scale, text, model_id, model_revision FROM captions JOIN r ON r.id = clip_id ORDER BY r.n, captions.id`),
-    scores: q(`${ranked} SELECT r.n, kind, value, model_id, model_revision, stale FROM scores JOIN r ON r.id = clip_id ORDER BY r.n, kind`),
-    orphans: q(`SELECT 'captions', count(*) FROM captions WHERE clip_id NOT IN (SELECT id FROM clips)
-      UNION ALL SELECT 'scores', count(*) FROM scores WHERE clip_id NOT IN (SELECT id FROM clips)`),
-    schema: q("SELECT type, name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') ORDER BY name"),
-    search: ['dog', 'guitar', 'sunset', 'zebra'].map((w) => ctx.db.prepare('SELECT count(*) FROM clips_fts WHERE clips_fts MATCH ?').pluck().get(w)),
-    pending: q("SELECT key FROM settings WHERE key LIKE 'dataset_import.%'"),
-  }
-}
+const dump = (ctx: ProjectContext) => importDump(ctx, ['dog', 'guitar', 'sunset', 'zebra'])
 
 const line = (o: Record<string, unknown>) =>
   JSON.stringify({ YoutubeID: 'v', Start_timestamp: '00:00:01.000', End_timestamp: '00:00:02.000', Caption: 'a zebra', UMT_Score: 0.5, ...o })

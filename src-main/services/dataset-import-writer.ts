@@ -31,7 +31,8 @@ export interface BatchWriter {
   /** Videos met by this import so far; emptied before a batch once it holds videoCacheMax. */
   videos: Map<string, VideoSeen>
   videoCacheMax: number
-  revision: string
+  /** The imports row (its file's provenance) every clip of this import points at. */
+  importId: number
 }
 
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
@@ -41,8 +42,8 @@ const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
  * Rows reach clips in line order (ids follow the file). With the clip span index in place, a row
  * already in the project or earlier in the file is skipped; in a bulk load it is inserted and
  * removed when the index is rebuilt (db/clip-span-dedupe.ts), so `rowsOk` counts it for now. The
- * imported caption and scores of the new clips are then copied into captions/scores in SQL, with
- * provenance.
+ * clips' provenance is their import id: their caption and scores are copied into captions/scores
+ * only when something replaces them (0009_import_provenance.sql).
  */
 export function writeBatch(w: BatchWriter, batch: ParsedBatch, now: string): BatchCounts {
   const counts: BatchCounts = { rowsOk: 0, rowsExisting: 0, mediaFound: 0, mediaMissing: 0, videosNew: 0, rejects: [] }
@@ -50,7 +51,7 @@ export function writeBatch(w: BatchWriter, batch: ParsedBatch, now: string): Bat
   // Decided per batch, inside its transaction: another process's bulk load may end (and bring
   // the index back) or begin between two batches.
   const stage = w.repo.hasSpanIndex() ? w.staged : w.direct
-  stage.begin(now)
+  stage.begin(now, w.importId)
   // Forgetting is safe: a video already written is found again by findVideos below.
   if (w.videos.size >= w.videoCacheMax) w.videos.clear()
   const unseen = [...new Set(batch.youtubeId.filter((id) => !w.videos.has(id)))]
@@ -85,7 +86,6 @@ export function writeBatch(w: BatchWriter, batch: ParsedBatch, now: string): Bat
   counts.mediaFound = withMedia === 0 || inserted === 0 ? 0 : withMedia === rows ? inserted
     : w.repo.countNewWithMedia(before, w.resolver?.kind === 'clip' ? 'clip' : 'video')
   counts.mediaMissing = inserted - counts.mediaFound
-  if (inserted > 0) w.repo.addImportedProvenance(before, w.revision)
   return counts
 }
 

@@ -1,5 +1,5 @@
 import { realpathSync, statSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
 import type { ProjectContext } from '../core/project-context'
 import { createDirectClipInsert } from '../db/repositories/dataset-import-direct.repository'
 import { createImportStage } from '../db/repositories/dataset-import-stage.repository'
@@ -88,8 +88,9 @@ export { repairInterruptedImport }
  * failure mid-file keeps the batches before it. Re-importing is idempotent: clips are unique on
  * (video, start, end) and an existing one is counted in `rows_existing`, never duplicated (a bulk
  * load inserts such rows and removes them when it rebuilds the span index, before it returns).
- * Imported captions land in clips.caption and in captions(scale 'imported'); scores in `scores`
- * (model_id 'imported', model_revision = the file's base name) and the denormalised clip columns.
+ * Imported captions and scores land in the clip's columns; their provenance (model_id 'imported',
+ * model_revision = the file's base name) is one `imports` row the clips point at, copied into
+ * captions/scores when a value is first replaced (0009_import_provenance.sql).
  * Large files are parsed in a worker thread while this thread writes (see dataset-import-worker).
  */
 export async function importDataset(ctx: ProjectContext, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
@@ -127,8 +128,9 @@ export async function importDataset(ctx: ProjectContext, file: string, opts: Imp
   const restore = bulk ? beginBulk(ctx, repo) : []
   const staged = createImportStage(ctx.db)
   const direct = createDirectClipInsert(ctx.db)
+  const importId = repo.createImport(revision, resolve(file), new Date().toISOString())
   const writer: BatchWriter = {
-    repo, staged, direct, resolver, rootId, videos: new Map<string, VideoSeen>(), videoCacheMax: opts.videoCacheMax ?? VIDEO_CACHE_MAX, revision,
+    repo, staged, direct, resolver, rootId, videos: new Map<string, VideoSeen>(), videoCacheMax: opts.videoCacheMax ?? VIDEO_CACHE_MAX, importId,
   }
   const flush = ctx.db.transaction((batch: ParsedBatch) => writeBatch(writer, batch, new Date().toISOString()))
   const useWorker = opts.parseWorker === 'on' || (opts.parseWorker !== 'off' && size >= WORKER_MIN_BYTES)

@@ -144,14 +144,15 @@ export interface ModelCaptionDto {
 /**
  * The model/imported captions of a clip (context for the editor: coarse, per-frame, fine):
  * imported rows plus the latest captioning run only, so a re-captioned clip shows the frame
- * captions its current summary was made from (older runs stay in the table as history).
+ * captions its current summary was made from (older runs stay in the table as history). The
+ * imported caption comes first, from the clip itself until something replaced it (0009).
  */
 export function modelCaptions(ctx: ProjectContext, clipId: number): ModelCaptionDto[] {
   return (ctx.db
     .prepare(
-      `SELECT scale, text, model_id, frame_index, frame_time_s, prompt_version FROM captions
+      `SELECT scale, text, model_id, frame_index, frame_time_s, prompt_version FROM captions_with_imported
        WHERE clip_id = @clipId AND (run_id IS NULL OR run_id = (SELECT run_id FROM captions WHERE clip_id = @clipId AND run_id IS NOT NULL ORDER BY id DESC LIMIT 1))
-       ORDER BY id`,
+       ORDER BY scale <> 'imported', id`,
     )
     .all({ clipId }) as { scale: string; text: string; model_id: string | null; frame_index: number | null; frame_time_s: number | null; prompt_version: string | null }[])
     .map((r) => ({ scale: r.scale, text: r.text, modelId: r.model_id, frameIndex: r.frame_index, frameTimeS: r.frame_time_s, promptVersion: r.prompt_version }))

@@ -14,8 +14,10 @@ export function importDump(ctx: ProjectContext, words: string[], videoRoot?: str
       FROM clips c JOIN r ON r.id = c.id JOIN videos v ON v.id = c.video_id ORDER BY c.id`),
     videos: (q('SELECT id, source_id, path, status FROM videos ORDER BY id') as [number, string, string | null, string][])
       .map(([id, source, path, status]) => [id, source, videoRoot && path ? path.replace(videoRoot, '<root>') : path, status]),
-    captions: q(`${ranked} SELECT r.n, scale, text, model_id, model_revision FROM captions JOIN r ON r.id = clip_id ORDER BY r.n, captions.id`),
-    scores: q(`${ranked} SELECT r.n, kind, value, model_id, model_revision, stale FROM scores JOIN r ON r.id = clip_id ORDER BY r.n, kind`),
+    // With their provenance, copied into captions/scores or still held by the clip (0009).
+    captions: q(`${ranked} SELECT r.n, scale, text, model_id, model_revision FROM captions_with_imported k JOIN r ON r.id = k.clip_id
+      ORDER BY r.n, k.scale <> 'imported', k.id`),
+    scores: q(`${ranked} SELECT r.n, kind, value, model_id, model_revision, stale FROM scores_with_imported s JOIN r ON r.id = s.clip_id ORDER BY r.n, kind, model_id`),
     orphans: q(`SELECT 'captions', count(*) FROM captions WHERE clip_id NOT IN (SELECT id FROM clips)
       UNION ALL SELECT 'scores', count(*) FROM scores WHERE clip_id NOT IN (SELECT id FROM clips)`),
     schema: q("SELECT type, name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') ORDER BY name"),

@@ -13,13 +13,15 @@ import { MultiRowInsert } from './multi-row-insert'
  */
 export function createDirectClipInsert(db: Db): ImportStage {
   const rows = new MultiRowInsert(db, `INSERT INTO clips
-    (video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, created_at, updated_at) VALUES `, 10)
+    (video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, created_at, updated_at, import_id, imported_scores) VALUES `, 12)
   const args = rows.args
   let now = ''
+  let importId = 0
 
   return {
-    begin(at: string): void {
+    begin(at: string, id: number): void {
       now = at
+      importId = id
       rows.reset()
     },
     add(_line, videoId, startS, endS, caption, similarity, aesthetic, extraJson, mediaPath): void {
@@ -34,6 +36,8 @@ export function createDirectClipInsert(db: Db): ImportStage {
       args[o + 7] = mediaPath
       args[o + 8] = now
       args[o + 9] = now
+      args[o + 10] = importId
+      args[o + 11] = (similarity === null ? 0 : 1) | (aesthetic === null ? 0 : 2)
       rows.done()
     },
     commit: (): number => rows.flush(),

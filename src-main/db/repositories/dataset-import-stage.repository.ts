@@ -30,15 +30,18 @@ export function createImportStage(db: Db): ImportStage {
   // import's own, or another process's) has dropped; such batches never come here.
   let toClips: ReturnType<Db['prepare']> | null = null
   const toClipsSql = `INSERT INTO clips
-    (video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, created_at, updated_at)
-    SELECT video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, @now, @now
+    (video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, created_at, updated_at, import_id, imported_scores)
+    SELECT video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, @now, @now,
+      @importId, (similarity IS NOT NULL) | ((aesthetic IS NOT NULL) << 1)
     FROM ${table} WHERE true ORDER BY line
     ON CONFLICT (video_id, start_s, end_s) DO NOTHING`
   let now = ''
+  let importId = 0
 
   return {
-    begin(at: string): void {
+    begin(at: string, id: number): void {
       now = at
+      importId = id
       rows.reset()
     },
     add(line, videoId, startS, endS, caption, similarity, aesthetic, extraJson, mediaPath): void {
@@ -57,7 +60,7 @@ export function createImportStage(db: Db): ImportStage {
     commit(): number {
       rows.flush()
       toClips ??= db.prepare(toClipsSql)
-      const inserted = toClips.run({ now }).changes
+      const inserted = toClips.run({ now, importId }).changes
       clear.run()
       return inserted
     },
@@ -71,8 +74,11 @@ export function createImportStage(db: Db): ImportStage {
 
 /** How a batch's validated rows reach clips: staged (this file) or inserted directly (a bulk load). */
 export interface ImportStage {
-  /** Starts a batch whose rows get created_at = updated_at = `now`. */
-  begin(now: string): void
+  /**
+   * Starts a batch whose rows get created_at = updated_at = `now` and belong to import `importId`
+   * (their scores marked as still the file's: the imported_scores bits of 0009_import_provenance.sql).
+   */
+  begin(now: string, importId: number): void
   /** One row; `line` must grow from call to call within a batch. */
   add(line: number, videoId: number, startS: number, endS: number, caption: string, similarity: number | null,
     aesthetic: number | null, extraJson: string | null, mediaPath: string | null): void

@@ -11,7 +11,10 @@ export interface ImportClip {
   mediaPath: string | null
 }
 
-/** Imported provenance: captions and scores from a file carry this model id and the file's name as revision. */
+/**
+ * Imported provenance: captions and scores from a file carry this model id and the file's name as
+ * revision (spelled out in 0009_import_provenance.sql's triggers and views too).
+ */
 export const IMPORTED_MODEL_ID = 'imported'
 
 export function createDatasetRepository(db: Db) {
@@ -31,15 +34,7 @@ export function createDatasetRepository(db: Db) {
   const newWithClipFile = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM clips WHERE id > ? AND media_path IS NOT NULL')
   const newWithVideoFile = db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM clips c JOIN videos v ON v.id = c.video_id
     WHERE c.id > ? AND v.path IS NOT NULL`)
-  // Provenance rows are derived from the clips inserted in the same transaction (id > the max
-  // before it), in SQL: one statement per batch instead of three JS→SQLite calls per row.
-  const captionsAfter = db.prepare(`INSERT INTO captions (clip_id, scale, text, model_id, model_revision, created_at)
-    SELECT id, 'imported', caption, '${IMPORTED_MODEL_ID}', ?, created_at FROM clips WHERE id > ?`)
-  const scoresAfter = (kind: 'similarity' | 'aesthetic') =>
-    db.prepare(`INSERT INTO scores (clip_id, kind, value, model_id, model_revision, created_at)
-      SELECT id, '${kind}', ${kind}, '${IMPORTED_MODEL_ID}', ?, created_at FROM clips WHERE id > ? AND ${kind} IS NOT NULL`)
-  const similarityAfter = scoresAfter('similarity')
-  const aestheticAfter = scoresAfter('aesthetic')
+  const insertImport = db.prepare('INSERT INTO imports (file_name, path, created_at) VALUES (?, ?, ?)')
   const secondaryIndexes = db.prepare<[], { name: string; sql: string }>(
     `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('clips', 'captions', 'scores') AND sql IS NOT NULL
       ORDER BY tbl_name, name`)
@@ -66,11 +61,11 @@ export function createDatasetRepository(db: Db) {
     /** New clips (id > afterId) with media: their own clip file, or their video's file. */
     countNewWithMedia: (afterId: number, by: 'clip' | 'video'): number => (by === 'clip' ? newWithClipFile : newWithVideoFile).get(afterId)!.n,
     maxClipId: (): number => maxClipId.get()?.id ?? 0,
-    addImportedProvenance(afterId: number, revision: string): void {
-      captionsAfter.run(revision, afterId)
-      similarityAfter.run(revision, afterId)
-      aestheticAfter.run(revision, afterId)
-    },
+    /**
+     * Records one import (its file's base name is the revision of its captions and scores); its
+     * clips point at this row instead of carrying three provenance rows each (0009_import_provenance.sql).
+     */
+    createImport: (fileName: string, path: string, now: string): number => Number(insertImport.run(fileName, path, now).lastInsertRowid),
     /**
      * Drops every index on clips, captions and scores that SQL created (the clip span index
      * included; only the scores UNIQUE constraint stays, appended to in clip order) and the FTS
@@ -199,12 +194,31 @@ export function createDatasetExportRepository(db: Db) {
           }
         }
       }
-      return out
+      // Imports whose clips still hold a file's score: two seeks per import on clips_import_scores.
+      const live = db.prepare(`SELECT DISTINCT i.file_name FROM imports i WHERE EXISTS (SELECT 1 FROM clips c
+        WHERE c.import_id = i.id AND c.imported_scores > 0 AND c.imported_scores IN (?, 3))`).pluck()
+      for (const [kind, bit] of [['similarity', 1], ['aesthetic', 2]] as const) {
+        for (const rev of live.all(bit) as string[]) {
+          if (!out.some((o) => o.kind === kind && o.model_id === IMPORTED_MODEL_ID && o.model_revision === rev)) out.push({ kind, model_id: IMPORTED_MODEL_ID, model_revision: rev })
+        }
+      }
+      // In (kind, model, revision) order, as SQL's ORDER BY puts them (binary comparison).
+      const key = (o: Omit<ScoreModelCount, 'clips'>) => [o.kind, o.model_id, o.model_revision]
+      return out.sort((x, y) => {
+        const [a, b] = [key(x), key(y)]
+        const i = a.findIndex((v, k) => v !== b[k])
+        return i < 0 ? 0 : a[i] < b[i] ? -1 : 1
+      })
     },
     /** Which models produced the current (non-stale) scores of the exported clips. */
     scoreModels: (cond: string, params: unknown[]): ScoreModelCount[] =>
-      all<ScoreModelCount>(`SELECT s.kind, s.model_id, s.model_revision, count(*) AS clips FROM clips c
-        JOIN scores s ON s.clip_id = c.id AND s.stale = 0 WHERE ${cond} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, params),
+      all<ScoreModelCount>(`SELECT kind, model_id, model_revision, count(*) AS clips FROM (
+          SELECT s.kind, s.model_id, s.model_revision FROM clips c JOIN scores s ON s.clip_id = c.id AND s.stale = 0 WHERE ${cond}
+          UNION ALL SELECT 'similarity', '${IMPORTED_MODEL_ID}', i.file_name FROM clips c JOIN imports i ON i.id = c.import_id
+            WHERE c.imported_scores & 1 AND (${cond})
+          UNION ALL SELECT 'aesthetic', '${IMPORTED_MODEL_ID}', i.file_name FROM clips c JOIN imports i ON i.id = c.import_id
+            WHERE c.imported_scores & 2 AND (${cond}))
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, [...params, ...params, ...params]),
     scoreModelsForIds(ids: Float64Array): ScoreModelCount[] {
       db.exec('CREATE TEMP TABLE IF NOT EXISTS export_ids (id INTEGER PRIMARY KEY)')
       const ins = db.prepare('INSERT INTO temp.export_ids (id) VALUES (?)')

@@ -37,7 +37,7 @@ const MEMBER = 'id % ? = ?'
 
 /**
  * Copies what the stages read for this shard's clips out of the project: settings (model
- * selection, ML settings), video roots, the clips' videos, the clips, their steps (frames done),
+ * selection, ML settings), video roots, imports, the clips' videos, the clips, their steps (frames done),
  * scores and embeddings — so a clip already scored in the project is not pending in the shard.
  * INSERT OR IGNORE keeps what an earlier run of this shard produced: re-running resumes.
  */
@@ -54,6 +54,9 @@ function copyFromProject(shard: Db, projectPath: string, spec: ShardSpec): void 
       shard.exec(`INSERT OR IGNORE INTO video_roots (${cols('video_roots')}) SELECT ${cols('video_roots')} FROM project.video_roots`)
       shard.prepare(`INSERT OR IGNORE INTO videos (${cols('videos')}) SELECT ${cols('videos')} FROM project.videos
         WHERE id IN (SELECT DISTINCT video_id FROM project.clips WHERE ${MEMBER})`).run(n, i)
+      // The imports the clips point at (their provenance, 0009): a stage that replaces an imported
+      // score copies it into the shard's scores, as it would in the project.
+      shard.exec(`INSERT OR IGNORE INTO imports (${cols('imports')}) SELECT ${cols('imports')} FROM project.imports`)
       shard.prepare(`INSERT OR IGNORE INTO clips (${cols('clips')}) SELECT ${cols('clips')} FROM project.clips WHERE ${MEMBER}`).run(n, i)
       shard.prepare(`INSERT OR IGNORE INTO clip_steps (${cols('clip_steps')}) SELECT ${cols('clip_steps')} FROM project.clip_steps WHERE clip_id IN (${clipSet})`).run(n, i)
       // Score ids are the project's row ids: leave them out so they cannot collide with the shard's own.

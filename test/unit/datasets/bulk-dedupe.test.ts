@@ -72,26 +72,26 @@ describe('bulk load: duplicates removed when the clip span index is rebuilt', ()
     await importDataset(t.ctx, join(t.dir, 'first.jsonl'), { bulk: 'off' })
     const clean = dump(t.ctx)
     // The state a bulk load killed after one batch leaves: indexes and triggers dropped, a marker
-    // without a live owner, and loaded rows (with provenance) that repeat existing clips.
+    // without a live owner, and loaded rows (of their own import) that repeat existing clips.
     const db = t.ctx.db
     const repo = createDatasetRepository(db)
     const sql = repo.dropBulkIndexes()
     expect(sql.some((s) => s.includes('clips_video_span'))).toBe(true)
     db.prepare("INSERT INTO settings (key, value_json) VALUES ('dataset_import.pending_index_rebuild', ?)").run(JSON.stringify({ sql }))
-    const before = repo.maxClipId()
+    const importId = repo.createImport('killed.jsonl', join(t.dir, 'killed.jsonl'), '2026-01-01T00:00:00Z')
     const videoId = db.prepare("SELECT id FROM videos WHERE source_id = 'v'").pluck().get() as number
     const direct = createDirectClipInsert(db)
     db.transaction(() => {
-      direct.begin('2026-01-01T00:00:00Z')
+      direct.begin('2026-01-01T00:00:00Z', importId)
       for (let i = 0; i < 5; i++) direct.add(i + 1, videoId, i, i + 1.5, `again ${i}`, 0.9, 6, null, null)
       expect(direct.commit()).toBe(5)
-      repo.addImportedProvenance(before, 'killed.jsonl')
     })()
+    expect(db.prepare("SELECT count(*) FROM scores_with_imported WHERE model_revision = 'killed.jsonl'").pluck().get()).toBe(10)
     expect(db.prepare('SELECT count(*) FROM clips').pluck().get()).toBe(15)
 
     expect(repairInterruptedImport(t.ctx)).toBe(true)
     expect(dump(t.ctx)).toEqual(clean)
-    expect(db.prepare("SELECT count(*) FROM scores WHERE model_revision = 'killed.jsonl'").pluck().get()).toBe(0)
+    expect(db.prepare("SELECT count(*) FROM scores_with_imported WHERE model_revision = 'killed.jsonl'").pluck().get()).toBe(0)
     expect(db.pragma('foreign_key_check')).toEqual([])
     db.exec("INSERT INTO clips_fts (clips_fts, rank) VALUES ('integrity-check', 1)")
   })

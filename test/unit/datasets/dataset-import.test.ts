@@ -61,8 +61,8 @@ describe('dataset import', () => {
     // No partial rows: exactly the two good lines, each with its caption and two scores.
     expect(count('SELECT count(*) AS n FROM clips')).toBe(2)
     expect(count('SELECT count(*) AS n FROM videos')).toBe(2)
-    expect(count("SELECT count(*) AS n FROM captions WHERE scale = 'imported'")).toBe(2)
-    expect(count('SELECT count(*) AS n FROM scores')).toBe(4)
+    expect(count("SELECT count(*) AS n FROM captions_with_imported WHERE scale = 'imported'")).toBe(2)
+    expect(count('SELECT count(*) AS n FROM scores_with_imported')).toBe(4)
   })
 
   it('tolerates a BOM and CRLF line ends, and a last line without a newline', async () => {
@@ -81,17 +81,19 @@ describe('dataset import', () => {
     const clip = t.ctx.db.prepare('SELECT * FROM clips').get() as Record<string, unknown>
     expect(clip).toMatchObject({ start_s: 1.2, end_s: 5, caption: 'a dog runs', similarity: 0.41, aesthetic: 4.8, status: 'pending' })
     expect(clip.extra_json).toBe('{"zeta":1,"alpha":{"nested":[1,"x"]},"Frame":null}')
-    expect(t.ctx.db.prepare('SELECT scale, text, model_id, model_revision FROM captions').get()).toEqual({
+    // Provenance once per import (0009): no captions/scores rows until a value is replaced.
+    expect(count('SELECT count(*) AS n FROM captions') + count('SELECT count(*) AS n FROM scores')).toBe(0)
+    expect(t.ctx.db.prepare('SELECT scale, text, model_id, model_revision FROM captions_with_imported').get()).toEqual({
       scale: 'imported', text: 'a dog runs', model_id: 'imported', model_revision: 'ds.jsonl',
     })
-    expect(t.ctx.db.prepare('SELECT kind, value, model_id, model_revision, stale FROM scores ORDER BY kind').all()).toEqual([
+    expect(t.ctx.db.prepare('SELECT kind, value, model_id, model_revision, stale FROM scores_with_imported ORDER BY kind').all()).toEqual([
       { kind: 'aesthetic', value: 4.8, model_id: 'imported', model_revision: 'ds.jsonl', stale: 0 },
       { kind: 'similarity', value: 0.41, model_id: 'imported', model_revision: 'ds.jsonl', stale: 0 },
     ])
     // Missing scores are simply absent, not zero.
     await run(t.ctx, write('noscore.jsonl', JSON.stringify({ YoutubeID: 'n', Start_timestamp: '00:00:00', End_timestamp: '00:00:02.5', Caption: 'c' })))
     expect(t.ctx.db.prepare("SELECT similarity, aesthetic FROM clips c JOIN videos v ON v.id = c.video_id WHERE v.source_id = 'n'").get()).toEqual({ similarity: null, aesthetic: null })
-    expect(count('SELECT count(*) AS n FROM scores')).toBe(2)
+    expect(count('SELECT count(*) AS n FROM scores_with_imported')).toBe(2)
   })
 
   it('re-importing the same file adds no rows', async () => {
@@ -102,8 +104,8 @@ describe('dataset import', () => {
     const again = await run(t.ctx, file)
     expect(again).toMatchObject({ rows_ok: 0, rows_existing: 3, videos_new: 0 })
     expect(count('SELECT count(*) AS n FROM clips')).toBe(2)
-    expect(count('SELECT count(*) AS n FROM captions')).toBe(2)
-    expect(count('SELECT count(*) AS n FROM scores')).toBe(4)
+    expect(count('SELECT count(*) AS n FROM captions_with_imported')).toBe(2)
+    expect(count('SELECT count(*) AS n FROM scores_with_imported')).toBe(4)
   })
 
   it('maps whole videos by the default pattern: found ones get a path, missing ones stay reviewable', async () => {

@@ -61,7 +61,7 @@ describe('cancelling an import', () => {
     expect(again.rows_ok).toBe(ROWS - cancelled.rows_ok)
     expect(count(ctx, 'SELECT count(*) FROM clips')).toBe(ROWS)
     expect(count(ctx, 'SELECT count(*) FROM (SELECT video_id, start_s, end_s FROM clips GROUP BY 1, 2, 3 HAVING count(*) > 1)')).toBe(0)
-    expect(count(ctx, "SELECT count(*) FROM captions WHERE scale = 'imported'")).toBe(ROWS)
+    expect(count(ctx, "SELECT count(*) FROM captions_with_imported WHERE scale = 'imported'")).toBe(ROWS)
     expect(schema(ctx)).toEqual(schemaBefore)
   })
 

@@ -50,10 +50,11 @@ function importStage(bulk: 'auto' | 'off'): CrashStage {
       rows: db.prepare(`SELECT ${CLIP_KEY}, c.caption, c.similarity, c.aesthetic, c.extra_json, c.status, c.media_path
         FROM ${CLIP_JOIN} ORDER BY 1, 2, 3`).raw().all(),
       videos: db.prepare('SELECT source_id, path, status FROM videos ORDER BY 1').raw().all(),
+      // Provenance as readers see it: copied into captions/scores or still held by the clip (0009).
       captions: db.prepare(`SELECT ${CLIP_KEY}, k.scale, k.text, k.model_id, k.model_revision
-        FROM captions k JOIN clips c ON c.id = k.clip_id JOIN videos v ON v.id = c.video_id ORDER BY 1, 2, 3, 4, 5, 6`).raw().all(),
+        FROM captions_with_imported k JOIN clips c ON c.id = k.clip_id JOIN videos v ON v.id = c.video_id ORDER BY 1, 2, 3, 4, 5, 6`).raw().all(),
       scores: db.prepare(`SELECT ${CLIP_KEY}, s.kind, s.value, s.model_id, s.model_revision, s.stale
-        FROM scores s JOIN clips c ON c.id = s.clip_id JOIN videos v ON v.id = c.video_id ORDER BY 1, 2, 3, 4, 6, 7`).raw().all(),
+        FROM scores_with_imported s JOIN clips c ON c.id = s.clip_id JOIN videos v ON v.id = c.video_id ORDER BY 1, 2, 3, 4, 6, 7`).raw().all(),
       // A bulk load drops the clip indexes and the FTS insert trigger: all must be back, as they were.
       schema: db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') ORDER BY 2").raw().all(),
       settings: db.prepare('SELECT key FROM settings ORDER BY 1').pluck().all(),

@@ -8,7 +8,7 @@ import { SHARED_VIDEOS, tempProject } from '../../support/temp-project'
 
 export const CAPTIONS = ['a bright flower in a garden', 'a person talking to the camera', 'a cockatoo on a branch', 'a flower moving in the wind', 'a short film scene']
 
-/** A project with real footage ingested (frames cached), captions, and the tiny fixture models selected. */
+/** A project with real footage ingested (frames cached), captions, imported scores on most clips, and the tiny fixture models selected. */
 export async function shardableProject() {
   const p = tempProject()
   const videos = ['cc0_3shots_cuts_at_2s_4s.mp4', 'flower.mp4'].map((f) => {
@@ -21,6 +21,10 @@ export async function shardableProject() {
   const setCaption = p.ctx.db.prepare('UPDATE clips SET caption = ? WHERE id = ?')
   const ids = (p.ctx.db.prepare('SELECT id FROM clips ORDER BY id').pluck().all() as number[])
   ids.forEach((id, i) => setCaption.run(CAPTIONS[i % CAPTIONS.length], id))
+  // As after an InternVid import (0009): two clips in three hold a file's scores, which scoring
+  // replaces (and copies into `scores` as stale), in the project and in each shard alike.
+  const importId = p.ctx.db.prepare("INSERT INTO imports (file_name, path, created_at) VALUES ('iv.jsonl', '/data/iv.jsonl', '2026-01-01T00:00:00Z')").run().lastInsertRowid
+  p.ctx.db.prepare('UPDATE clips SET import_id = ?, similarity = 0.05 * (id % 7), aesthetic = 4 + id % 3, imported_scores = 3 WHERE id % 3 <> 0').run(importId)
   const models = await fixtureModels(join(p.dir, 'models'))
   p.ctx.repos.settings.set('models', { similarity: models.ids.viclip, aestheticImage: models.ids.image, aestheticHead: models.ids.head })
   p.ctx.repos.settings.set('ml', { provider: 'cpu', threads: 1, batchSize: 4 })

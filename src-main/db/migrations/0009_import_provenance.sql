@@ -26,14 +26,16 @@ ALTER TABLE clips ADD COLUMN imported_scores INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX clips_import_scores ON clips(import_id, imported_scores) WHERE imported_scores > 0;
 
 -- 'imported' is the model id of imported captions and scores (IMPORTED_MODEL_ID in
--- db/repositories/dataset.repository.ts). The copy is stale when the column's value changes.
-CREATE TRIGGER clips_imported_similarity AFTER UPDATE OF similarity ON clips WHEN old.imported_scores & 1 BEGIN
+-- db/repositories/dataset.repository.ts). The copy is stale when the column's value changes. A
+-- statement that clears the bit itself has made the copies already (a model selection, in bulk:
+-- score.repository.ts), and the trigger stays out of its way.
+CREATE TRIGGER clips_imported_similarity AFTER UPDATE OF similarity ON clips WHEN old.imported_scores & new.imported_scores & 1 BEGIN
   INSERT OR IGNORE INTO scores (clip_id, kind, value, model_id, model_revision, stale, created_at)
     SELECT old.id, 'similarity', old.similarity, 'imported', i.file_name, new.similarity IS NOT old.similarity, i.created_at
     FROM imports i WHERE i.id = old.import_id;
   UPDATE clips SET imported_scores = imported_scores & ~1 WHERE id = old.id;
 END;
-CREATE TRIGGER clips_imported_aesthetic AFTER UPDATE OF aesthetic ON clips WHEN old.imported_scores & 2 BEGIN
+CREATE TRIGGER clips_imported_aesthetic AFTER UPDATE OF aesthetic ON clips WHEN old.imported_scores & new.imported_scores & 2 BEGIN
   INSERT OR IGNORE INTO scores (clip_id, kind, value, model_id, model_revision, stale, created_at)
     SELECT old.id, 'aesthetic', old.aesthetic, 'imported', i.file_name, new.aesthetic IS NOT old.aesthetic, i.created_at
     FROM imports i WHERE i.id = old.import_id;

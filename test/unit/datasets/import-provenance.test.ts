@@ -103,6 +103,11 @@ describe('import provenance, once per import', () => {
       { kind: 'aesthetic', model_id: 'imported', model_revision: 'iv.jsonl', clips: 2 },
       { kind: 'similarity', model_id: 'viclip-b16', model_revision: 'r1', clips: 2 },
     ])
+
+    // Selecting the file itself as the aesthetic model keeps its values, now as current rows.
+    t.ctx.repos.scores.selectModel('aesthetic', { id: 'imported', revision: 'iv.jsonl' })
+    expect(db.prepare('SELECT aesthetic, imported_scores FROM clips WHERE id IN (?, ?, ?) ORDER BY id').raw().all(a, b, c)).toEqual([[4.8, 0], [5.5, 0], [null, 0]])
+    expect(db.prepare("SELECT clip_id, value, stale FROM scores WHERE kind = 'aesthetic' ORDER BY clip_id").raw().all()).toEqual([[a, 4.8, 0], [b, 5.5, 0]])
   })
 
   it('clips imported before schema 9 keep their provenance rows, seen once through the views', () => {

@@ -1,8 +1,8 @@
-import { availableParallelism } from 'node:os'
 import { currentOwner, ownerState, type ProcessOwner } from '../core/process-owner'
 import type { Db } from './connection'
 import { isClipSpanIndex, restoreClipSpanIndex } from './clip-span-dedupe'
 import { errorCode } from './db-errors'
+import { withIndexBuildSettings } from './index-build'
 
 /**
  * A bulk import drops the secondary indexes of clips, captions and scores (the clip span index
@@ -18,32 +18,6 @@ const FTS_DEFAULT_HASHSIZE = 1 << 20
  * that then have to be merged: 1.5 s instead of 2.2 s of CPU at 1M rows (measured; 64 MB was no
  * faster, and the buffer is memory held during the rebuild). */
 const FTS_BULK_HASHSIZE = 16 << 20
-/**
- * Page cache while the indexes are built, in KiB. SQLite's sorter keeps keys in memory up to the
- * cache size: with a large cache, every key of a 1M-row index goes through one in-memory merge
- * sort that misses the CPU caches on every step; with a small one it sorts cache-sized runs,
- * writes them to temporary files and merges them, ~1.5–2× faster here (bench/SCALE.md), and the
- * runs can be sorted by the helper threads below.
- */
-const INDEX_BUILD_CACHE_KIB = 16 * 1024
-/** Helper threads for the sorter (PRAGMA threads), one per core up to 4: the parse worker is
- * done by the time the indexes are built. */
-const sorterThreads = () => Math.min(4, availableParallelism())
-
-/** Runs `build` with the sorter settings above and puts the connection's own back. */
-function withIndexBuildSettings<T>(db: Db, build: () => T): T {
-  const cache = db.pragma('cache_size', { simple: true }) as number
-  const threads = db.pragma('threads', { simple: true }) as number
-  try {
-    db.pragma(`cache_size = -${INDEX_BUILD_CACHE_KIB}`)
-    db.pragma(`threads = ${sorterThreads()}`)
-    return build()
-  } finally {
-    db.pragma(`cache_size = ${cache}`)
-    db.pragma(`threads = ${threads}`)
-  }
-}
-
 interface BulkMarker {
   /** CREATE statements of what was dropped. */
   sql: string[]

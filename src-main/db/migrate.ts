@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3'
 import { readdirSync, readFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { migrationsDir } from '../core/app-paths'
+import { sorterThreads } from './index-build'
 
 export interface Migration {
   version: number
@@ -47,7 +47,7 @@ export function migrate(db: Database.Database, migrations = loadMigrations()): n
   db.pragma('foreign_keys = OFF') // a no-op inside a transaction: set before any begins
   // Sorter helper threads for the indexes a migration builds: 0008 on a 1M-clip project took
   // 10.8–11.4 s with two instead of 13.1–14.9 s without (measured alternating, 2 cores).
-  db.pragma(`threads = ${Math.min(4, availableParallelism())}`)
+  db.pragma(`threads = ${sorterThreads()}`)
   try {
     for (const m of migrations) {
       if (m.version <= current) continue

@@ -1,5 +1,6 @@
 import type { Db } from '../connection'
 import { nowIso } from '../../core/clock'
+import { withIndexBuildSettings } from '../index-build'
 import { IMPORTED_MODEL_ID } from './dataset.repository'
 
 export type ScoreKind = 'similarity' | 'aesthetic'
@@ -60,7 +61,8 @@ export function createScoreRepository(db: Db) {
     get: (clipId: number, kind: ScoreKind, model: ModelRef) => current.get(clipId, kind, model.id, model.revision),
     /**
      * The selected model changed: every score of this kind from another model becomes stale, and
-     * the mirrored column shows the new model's score where one exists (else NULL).
+     * the mirrored column shows the new model's score where one exists (else NULL). Imported values
+     * the clips still hold are copied into `scores` first (stale unless the file itself is selected).
      */
     selectModel(kind: ScoreKind, model: ModelRef): number {
       const bit = IMPORTED_BIT[kind]
@@ -89,7 +91,7 @@ export function createScoreRepository(db: Db) {
         const indexes = rebuild ? (indexesOn.all(COLUMN[kind]) as { name: string; sql: string }[]) : []
         for (const ix of indexes) db.exec(`DROP INDEX "${ix.name}"`)
         db.prepare(`UPDATE clips SET ${COLUMN[kind]} = ${value}, imported_scores = imported_scores & (3 - @bit) WHERE ${where}`).run(params)
-        for (const ix of indexes) db.exec(ix.sql)
+        if (indexes.length) withIndexBuildSettings(db, () => indexes.forEach((ix) => db.exec(ix.sql)))
         return changed + copied
       })()
     },

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { availableParallelism, loadavg } from 'node:os'
+import { availableParallelism, cpus } from 'node:os'
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 import type { Db } from '../db/connection'
 import type { BlockStats, RowInputs } from './dataset-export-blocks'
@@ -17,13 +17,17 @@ export const exportThreading = {
   /** Ids per block handed to a worker (~9 MB of JSONL at InternVid's ~280 bytes a row). */
   blockIds: 32_768,
   /**
-   * Workers only while the 1-minute load average is below this per core, i.e. with a core idle:
-   * in all they use ~40 % more CPU than one thread, which on a busy machine comes out of other
-   * work and buys no time. 1M rows on 2 shared cores, same process, alternating: at load ~2.8,
-   * 1.7–1.9 s wall on workers against 2.4–2.6 s on one thread; at load ~2.6 once 3.3 s against
-   * 2.7 s; at load ~3.5–4, 3.4–3.8 s against 2.5–3.0 s.
+   * Workers only with a core to spare besides this thread: cores idle while this thread sleeps
+   * through a short sample (below). In all they use ~40 % more CPU than one thread, which on a
+   * busy machine comes out of other work and buys no time. 1M rows on 2 shared cores, same
+   * process, alternating: at load ~2.8, 1.7–1.9 s wall on workers against 2.4–2.6 s on one
+   * thread; at load ~2.6 once 3.3 s against 2.7 s; at load ~3.5–4, 3.4–3.8 s against 2.5–3.0 s.
+   * The 1-minute load average decided this before, and it counts this process's own work: an
+   * export right after a 20-s import saw load ~2 on 2 idle cores and stayed on one thread.
    */
-  maxLoadPerCore: 1,
+  minIdleCores: 1.5,
+  /** How long the idle sample takes (only for exports of at least minRows rows, i.e. seconds long). */
+  idleSampleMs: 100,
   /** Blocks per worker formatted or waiting to be written, at most: memory stays flat. */
   inFlight: 2,
   /** How long the workers may take to start before the export goes on without them. */
@@ -33,6 +37,18 @@ export const exportThreading = {
 }
 
 export class ExportWorkerError extends Error {}
+
+/**
+ * How many cores sat idle over the next `ms` milliseconds, from the OS's per-core counters (10 ms
+ * ticks on Linux), with this thread asleep meanwhile so that only other work counts as busy.
+ */
+export function idleCores(ms: number): number {
+  const before = cpus()
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+  const after = cpus()
+  if (before.length === 0 || after.length !== before.length) return 0
+  return after.reduce((idle, c, i) => idle + (c.times.idle - before[i].times.idle), 0) / ms
+}
 
 interface Member {
   worker: Worker
@@ -52,7 +68,8 @@ export class ExportWorkerPool {
 
   /** Whether an export of up to `rows` rows should use workers now. */
   static worthIt(rows: number): boolean {
-    return rows >= exportThreading.minRows && loadavg()[0] < availableParallelism() * exportThreading.maxLoadPerCore
+    if (rows < exportThreading.minRows || exportThreading.minIdleCores > availableParallelism()) return false
+    return exportThreading.minIdleCores <= 0 || idleCores(exportThreading.idleSampleMs) >= exportThreading.minIdleCores
   }
 
   /** Workers started and connected, or null when there is no worker entry or they fail to start. */

@@ -26,7 +26,7 @@ const { openProject } = r('src-main/core/project-context.ts')
 const { exportDataset } = r('src-main/services/dataset-export.service.ts')
 const { ExportFile } = r('src-main/services/dataset-export-rows.ts')
 const { exportThreading, ExportWorkerPool } = r('src-main/services/dataset-export-worker-pool.ts')
-Object.assign(exportThreading, { minRows: 0, maxLoadPerCore: Infinity, blockIds: 97 })
+Object.assign(exportThreading, { minRows: 0, minIdleCores: 0, blockIds: 97 })
 const run = ExportWorkerPool.prototype.run
 ExportWorkerPool.prototype.run = function (...a) { process.stdout.write('workers\\n'); return run.apply(this, a) }
 const write = ExportFile.prototype.write
@@ -51,7 +51,7 @@ describe('dataset export on worker threads', () => {
     const { created_at: _at, ...rest } = JSON.parse(readFileSync(`${file}.manifest.json`, 'utf8')) as Record<string, unknown>
     return rest
   }
-  const onWorkers = (on: boolean) => Object.assign(exportThreading, { ...defaults, minRows: on ? 0 : Infinity, maxLoadPerCore: Infinity, blockIds: 97 })
+  const onWorkers = (on: boolean) => Object.assign(exportThreading, { ...defaults, minRows: on ? 0 : Infinity, minIdleCores: 0, blockIds: 97 })
   const tempFiles = () => readdirSync(t.dir).filter((f) => f.includes('.tmp-'))
   /** Nothing still reads an old snapshot once the workers are gone: a full checkpoint is not blocked. */
   const readersGone = async () => {
@@ -186,13 +186,13 @@ describe('dataset export on worker threads', () => {
 
   it('small exports (DIV size known up front) and a machine without an idle core stay on one thread', () => {
     const start = vi.spyOn(ExportWorkerPool, 'start')
-    Object.assign(exportThreading, { ...defaults, minRows: 1000, maxLoadPerCore: Infinity })
+    Object.assign(exportThreading, { ...defaults, minRows: 1000, minIdleCores: 0 })
     exportDataset(t.ctx, out('small.jsonl'), { ...ALL, div: { n: 999, seed: 1 } })
     expect(start).not.toHaveBeenCalled()
-    Object.assign(exportThreading, { ...defaults, minRows: 0, maxLoadPerCore: 0 })
+    Object.assign(exportThreading, { ...defaults, minRows: 0, minIdleCores: Infinity })
     exportDataset(t.ctx, out('busy.jsonl'), ALL)
     expect(start).not.toHaveBeenCalled()
-    Object.assign(exportThreading, { ...defaults, minRows: 1000, maxLoadPerCore: Infinity })
+    Object.assign(exportThreading, { ...defaults, minRows: 1000, minIdleCores: 0 })
     exportDataset(t.ctx, out('big.jsonl'), ALL)
     expect(start).toHaveBeenCalledTimes(1)
   })

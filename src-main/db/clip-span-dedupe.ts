@@ -25,7 +25,8 @@ export function restoreClipSpanIndex(db: Db, createSql: string): number {
     db.exec(`CREATE TEMP TABLE clip_span_dups AS
       SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY video_id, start_s, end_s ORDER BY id) AS nth
         FROM clips INDEXED BY clips_span_dedupe) WHERE nth > 1`)
-    // What a load writes for a clip (its imported caption and scores); steps, tags and
+    // What may point at a loaded copy: captions and scores from a load of an older version (one
+    // row each per clip before schema 9) or copied since by the 0009 triggers; steps, tags and
     // embeddings only in case a job reached one of these clips while the load ran.
     for (const child of ['captions', 'scores', 'clip_steps', 'clip_tags', 'clip_embeddings']) {
       db.exec(`DELETE FROM ${child} WHERE clip_id IN (SELECT id FROM temp.clip_span_dups)`)

@@ -105,26 +105,24 @@ export class ClipSnapshot {
    */
   count(spec: PassSpec | null, filters: ClipFilters, status: ClipStatus | 'all', textIds: number[] | null, stop: () => void, checkEvery = 65_536): { clips: number; seconds: number } {
     const n = this.n
-    const every = checkEvery - 1
-    let sel = new Int32Array(n)
-    let m = 0
-    // Every row is still selected: no status, text or range has narrowed the selection yet.
-    let all = true
+    // Each loop is a small function run over chunks of `checkEvery` rows, `stop()` between chunks.
+    const step = Math.max(1, checkEvery)
+    const sel = new Int32Array(n)
+    let m = -1 // −1: every row is still selected (no status, text or range has narrowed it yet)
     const want = status === 'all' ? -1 : STATUS_CODE[status]
     if (textIds) {
+      m = 0
       for (let i = 0, j = 0; i < textIds.length; i++) {
-        if ((i & every) === every) stop()
+        if (i % step === step - 1) stop()
         while (j < n && this.ids[j] < textIds[i]) j++
         if (j < n && this.ids[j] === textIds[i] && (want < 0 || this.status[j] === want)) sel[m++] = j
       }
-      all = false
     } else if (want >= 0) {
-      const st = this.status
-      for (let j = 0; j < n; j++) {
-        if ((j & every) === every) stop()
-        if (st[j] === want) sel[m++] = j
+      m = 0
+      for (let from = 0; from < n; from += step) {
+        stop()
+        m = selectEqual(this.status, want, from, Math.min(n, from + step), sel, m)
       }
-      all = false
     }
     FIELDS.forEach((f, c) => {
       const r = filters[f]
@@ -132,64 +130,101 @@ export class ClipSnapshot {
       const col = this.values[c]
       const lo = r.min ?? -Infinity
       const hi = r.max ?? Infinity
-      let k = 0
       // NaN (NULL) fails both comparisons, as NULL does in SQL.
-      if (all) {
-        for (let j = 0; j < n; j++) {
-          if ((j & every) === every) stop()
-          const v = col[j]
-          if (v >= lo && v <= hi) sel[k++] = j
+      let k = 0
+      if (m < 0) {
+        for (let from = 0; from < n; from += step) {
+          stop()
+          k = selectRange(col, lo, hi, from, Math.min(n, from + step), sel, k)
         }
-        all = false
       } else {
-        for (let i = 0; i < m; i++) {
-          if ((i & every) === every) stop()
-          const j = sel[i]
-          const v = col[j]
-          if (v >= lo && v <= hi) sel[k++] = j
+        for (let from = 0; from < m; from += step) {
+          stop()
+          k = narrowRange(col, lo, hi, sel, from, Math.min(m, from + step), k)
         }
       }
       m = k
     })
-    if (all) {
+    if (m < 0) {
       for (let j = 0; j < n; j++) sel[j] = j
       m = n
     }
-    sel = sel.subarray(0, m)
+    const picked = sel.subarray(0, m)
     if (spec) {
       spec.hist.forEach((b, c) => {
-        if (b) binColumn(this.values[c], sel, b, spec.counts[c]!)
+        if (b) binColumn(this.values[c], picked, b, spec.counts[c]!)
       })
-      if (spec.cells) {
-        const [sim, aes] = this.values
-        const dx = spec.dx!
-        const dy = spec.dy!
-        for (let i = 0; i < m; i++) {
-          const j = sel[i]
-          const s = sim[j]
-          const a = aes[j]
-          if (s === s && a === a) spec.cells[binOf(dy, a) * dy.count + binOf(dx, s)]++
-        }
-      }
+      if (spec.cells) binCells(this.values[0], this.values[1], picked, spec.dx!, spec.dy!, spec.cells)
     }
-    // Kahan–Babuška–Neumaier, as SQLite's total() sums.
-    const dur = this.values[2]
-    let sum = 0
-    let carry = 0
-    for (let i = 0; i < m; i++) {
-      const d = dur[sel[i]]
-      if (d !== d) continue
-      const t = sum + d
-      carry += Math.abs(sum) >= Math.abs(d) ? sum - t + d : d - t + sum
-      sum = t
-    }
-    return { clips: m, seconds: sum + carry }
+    return { clips: m, seconds: totalOf(this.values[2], picked) }
   }
 }
 
+/** Appends to `sel` (from `m` on) the rows in [from, to) whose status is `want`; returns the new length. */
+function selectEqual(status: Uint8Array, want: number, from: number, to: number, sel: Int32Array, m: number): number {
+  for (let j = from; j < to; j++) if (status[j] === want) sel[m++] = j
+  return m
+}
+
+/** Appends the rows in [from, to) with lo <= value <= hi. */
+function selectRange(col: Float64Array, lo: number, hi: number, from: number, to: number, sel: Int32Array, k: number): number {
+  for (let j = from; j < to; j++) {
+    const v = col[j]
+    if (v >= lo && v <= hi) sel[k++] = j
+  }
+  return k
+}
+
+/** Keeps, in place, the selected rows sel[from..to) with lo <= value <= hi (k <= from always). */
+function narrowRange(col: Float64Array, lo: number, hi: number, sel: Int32Array, from: number, to: number, k: number): number {
+  for (let i = from; i < to; i++) {
+    const j = sel[i]
+    const v = col[j]
+    if (v >= lo && v <= hi) sel[k++] = j
+  }
+  return k
+}
+
+/** Sum of the selected durations (NaN: NULL, skipped), Kahan–Babuška–Neumaier as SQLite's total(). */
+function totalOf(dur: Float64Array, sel: Int32Array): number {
+  let sum = 0
+  let carry = 0
+  for (let i = 0; i < sel.length; i++) {
+    const d = dur[sel[i]]
+    if (d !== d) continue
+    const t = sum + d
+    carry += Math.abs(sum) >= Math.abs(d) ? sum - t + d : d - t + sum
+    sum = t
+  }
+  return sum + carry
+}
+
+/** The density grid: binOf (bins.ts) written out for both axes, same arithmetic. */
+function binCells(sim: Float64Array, aes: Float64Array, sel: Int32Array, dx: Bins, dy: Bins, cells: Int32Array): void {
+  const xl = dx.lo, xw = dx.width, xm = dx.count - 1
+  const yl = dy.lo, yw = dy.width, ym = dy.count - 1, yc = dy.count
+  for (let i = 0; i < sel.length; i++) {
+    const j = sel[i]
+    const s = sim[j]
+    const a = aes[j]
+    if (s !== s || a !== a) continue
+    const x = Math.trunc((s - xl) / xw)
+    const y = Math.trunc((a - yl) / yw)
+    cells[(y <= 0 ? 0 : y >= ym ? ym : y) * yc + (x <= 0 ? 0 : x >= xm ? xm : x)]++
+  }
+}
+
+/**
+ * binOf (bins.ts) written out, same arithmetic. With a call per value the Filters panel's pass at
+ * 1M clips took 95–145 ms per slider move, 50–65 ms without (bench/SCALE.md has the current figure).
+ */
 function binColumn(col: Float64Array, sel: Int32Array, b: Bins, counts: Int32Array): void {
+  const { lo, width } = b
+  const last = b.count - 1
   for (let i = 0; i < sel.length; i++) {
     const v = col[sel[i]]
-    if (v === v) counts[binOf(b, v)]++
+    if (v !== v) continue
+    const k = Math.trunc((v - lo) / width)
+    counts[k <= 0 ? 0 : k >= last ? last : k]++
   }
 }

@@ -80,6 +80,13 @@ export class ClipSnapshot {
     this.values[3][i] = l ?? NaN
   }
 
+  /** Bin counts of one field (FIELDS order) over every clip in the snapshot. */
+  binAll(field: number, b: Bins): Int32Array {
+    const counts = new Int32Array(b.count)
+    binColumn(this.values[field].subarray(0, this.n), null, b, counts)
+    return counts
+  }
+
   /** A clip's new status (as `unicode(status)`); false when the clip is not in the snapshot. */
   setStatus(id: number, status: number): boolean {
     let lo = 0
@@ -215,14 +222,15 @@ function binCells(sim: Float64Array, aes: Float64Array, sel: Int32Array, dx: Bin
 }
 
 /**
- * binOf (bins.ts) written out, same arithmetic. With a call per value the Filters panel's pass at
+ * binOf (bins.ts) written out, same arithmetic; `sel` null: every row. With a call per value the Filters panel's pass at
  * 1M clips took 95–145 ms per slider move, 50–65 ms without (bench/SCALE.md has the current figure).
  */
-function binColumn(col: Float64Array, sel: Int32Array, b: Bins, counts: Int32Array): void {
+function binColumn(col: Float64Array, sel: Int32Array | null, b: Bins, counts: Int32Array): void {
   const { lo, width } = b
   const last = b.count - 1
-  for (let i = 0; i < sel.length; i++) {
-    const v = col[sel[i]]
+  const n = sel ? sel.length : col.length
+  for (let i = 0; i < n; i++) {
+    const v = sel ? col[sel[i]] : col[i]
     if (v !== v) continue
     const k = Math.trunc((v - lo) / width)
     counts[k <= 0 ? 0 : k >= last ? last : k]++

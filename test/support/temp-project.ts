@@ -1,7 +1,9 @@
+import Database from 'better-sqlite3'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openProject, type ProjectContext } from '../../src-main/core/project-context'
+import { loadMigrations, migrate } from '../../src-main/db/migrate'
 
 export const SHARED_ASSETS = join(__dirname, '..', '..', '..', 'shared', 'assets')
 export const SHARED_VIDEOS = join(SHARED_ASSETS, 'videos')
@@ -37,4 +39,17 @@ export function seedClips(ctx: ProjectContext, clips: { startS: number; endS: nu
     setScores.run(c.similarity ?? null, c.aesthetic ?? null, id)
     return id
   })
+}
+
+/**
+ * A project file in `dir` migrated only up to `version` (WAL, foreign keys on), with one video
+ * (id 1, 'vidA', media missing): where a migration test seeds the rows the next version must keep.
+ */
+export function projectAtSchema(dir: string, version: number): Database.Database {
+  const db = new Database(join(dir, 'p.vicurate'))
+  db.pragma('journal_mode = WAL')
+  db.pragma('foreign_keys = ON')
+  migrate(db, loadMigrations().slice(0, version))
+  db.prepare(`INSERT INTO videos (id, source_id, status, created_at) VALUES (1, 'vidA', 'missing', '2026-01-01T00:00:00Z')`).run()
+  return db
 }

@@ -96,7 +96,7 @@ export class ClipStats {
       const r = this.range(field)
       const empty = { field, min: r.lo, max: r.hi, missing: r.missing }
       if (r.lo === null || r.hi === null) return { ...empty, binWidth: null, all: [], filtered: [] }
-      // The filtered side first: its pass takes the column snapshot, which then counts `all` too.
+      // Filtered first: its pass takes the column snapshot, which then counts `all` too.
       const filtered = everything(scope) ? null : this.pass(scope, bins, DEFAULT_DENSITY_BINS).hist[field]!
       const all = this.allCounts(field, bins)
       return { ...empty, binWidth: binsOver(r.lo, r.hi, bins).width, all: all.slice(), filtered: (filtered ?? all).slice() }
@@ -210,11 +210,8 @@ export class ClipStats {
     }))
   }
 
-  /**
-   * Bin counts over every clip: from the column snapshot when one was taken for this data version
-   * (a loop over one array: ~5 ms at 1M clips), else one index range count per bin between exact
-   * edges (50 bins: ~55 ms at 1M, ~550 ms at 10M). bins.ts makes both give the same counts.
-   */
+  /** Bin counts over every clip: from this data version's column snapshot if taken (~5 ms at 1M), else one
+   * index range count per bin between exact edges (~55 ms at 1M for 50). bins.ts makes both agree. */
   private allCounts(field: FilterField, bins: number): number[] {
     return this.cached(`all:${field}:${bins}`, () => {
       const r = this.range(field)

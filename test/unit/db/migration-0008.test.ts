@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadMigrations, migrate } from '../../../src-main/db/migrate'
+import { projectAtSchema } from '../../support/temp-project'
 
 // A project at schema 7 with a clip of every kind of dependant (caption, score, review event,
 // tag, step, embedding, FTS entry), then migrated to 8: the clips table is rebuilt, and nothing
@@ -15,12 +16,8 @@ describe('migration 0008: the clip span constraint becomes a named index', () =>
 
   function projectAt7(): Database.Database {
     dir = mkdtempSync(join(tmpdir(), 'vicurate-m8-'))
-    const db = new Database(join(dir, 'p.vicurate'))
-    db.pragma('journal_mode = WAL')
-    db.pragma('foreign_keys = ON')
-    migrate(db, loadMigrations().slice(0, 7))
+    const db = projectAtSchema(dir, 7)
     const now = '2026-01-01T00:00:00Z'
-    db.prepare(`INSERT INTO videos (id, source_id, status, created_at) VALUES (1, 'vidA', 'missing', ?)`).run(now)
     const clip = db.prepare(`INSERT INTO clips (video_id, start_s, end_s, caption, similarity, aesthetic, extra_json, media_path, created_at, updated_at)
       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     clip.run(0, 2, 'a dog runs on the beach', 0.4, 5.5, '{"k":1}', null, now, now)

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadMigrations, migrate } from '../../../src-main/db/migrate'
+import { projectAtSchema } from '../../support/temp-project'
 
 // A schema-9 project with captions (and clips without one), migrated to 10: the search index is
 // recreated without its per-row token counts and rebuilt, and must answer every kind of query the
@@ -16,12 +17,8 @@ describe('migration 0010: the caption search index without column sizes', () => 
 
   function projectAt9(): Database.Database {
     dir = mkdtempSync(join(tmpdir(), 'vicurate-m10-'))
-    const db = new Database(join(dir, 'p.vicurate'))
-    db.pragma('journal_mode = WAL')
-    db.pragma('foreign_keys = ON')
-    migrate(db, loadMigrations().slice(0, 9))
+    const db = projectAtSchema(dir, 9)
     const now = '2026-01-01T00:00:00Z'
-    db.prepare(`INSERT INTO videos (id, source_id, status, created_at) VALUES (1, 'vidA', 'missing', ?)`).run(now)
     const clip = db.prepare(`INSERT INTO clips (video_id, start_s, end_s, caption, created_at, updated_at) VALUES (1, ?, ?, ?, ?, ?)`)
     CAPTIONS.forEach((c, i) => clip.run(i * 2, i * 2 + 2, c, now, now))
     // An edit before the migration: the index must hold the edited caption, not the first one.
